@@ -1,0 +1,182 @@
+"""Bearer JWT verification against the configured JWKS, and the caller as a `Principal`.
+
+Every service verifies tokens itself (issuer, audience, expiry, algorithm allowlist, keys from
+the JWKS only); nothing trusts an identity header a client could send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from litestar import Request
+from litestar.datastructures import State
+
+from chassis.logging import get_logger
+from chassis.problems import Problem
+
+log = get_logger("chassis.auth")
+
+ROLES = ("citizen", "official", "tenant_admin", "platform_admin")
+STAFF_ROLES = frozenset({"official", "tenant_admin"})
+ASSURANCE_LEVELS = ("low", "substantial", "high")
+# Header parameters that would let a token choose its own key; we only trust the JWKS.
+_FORBIDDEN_HEADERS = frozenset({"jku", "x5u", "jwk", "x5c"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller, from the token's claims."""
+
+    sub: str
+    name: str = ""
+    email: str | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    tenant: str | None = None
+    birthdate: str | None = None
+    residence: str | None = None
+    acr: str = "low"
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def is_staff_of(self, tenant: str) -> bool:
+        """Officials and tenant admins act only within their own council."""
+        return self.tenant == tenant and self.has_role(*STAFF_ROLES)
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> Principal:
+        roles = claims.get("roles") or []
+        if isinstance(roles, str):
+            roles = [roles]
+        acr = claims.get("acr") if claims.get("acr") in ASSURANCE_LEVELS else "low"
+        return cls(
+            sub=str(claims["sub"]),
+            name=str(claims.get("name") or ""),
+            email=claims.get("email"),
+            roles=frozenset(r for r in roles if r in ROLES),
+            tenant=claims.get("tenant"),
+            birthdate=claims.get("birthdate"),
+            residence=claims.get("residence"),
+            acr=str(acr),
+        )
+
+
+def _unauthorized(detail: str) -> Problem:
+    return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+def _peek_header(token: str) -> dict[str, Any]:
+    try:
+        segment = token.split(".")[0]
+        padded = segment + "=" * (-len(segment) % 4)
+        header = json.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, IndexError) as exc:
+        raise _unauthorized("The token is malformed.") from exc
+    if not isinstance(header, dict):
+        raise _unauthorized("The token is malformed.")
+    return header
+
+
+class JwtVerifier:
+    """Verifies tokens with keys fetched from a JWKS URL, refreshed when an unknown kid appears."""
+
+    def __init__(
+        self,
+        jwks_url: str,
+        issuer: str,
+        audience: str,
+        algorithms: Iterable[str] = ("RS256", "ES256"),
+        leeway_s: int = 30,
+        min_refresh_interval_s: float = 10.0,
+    ) -> None:
+        self.jwks_url = jwks_url
+        self.issuer = issuer
+        self.audience = audience
+        self.algorithms = [a for a in algorithms if a.lower() != "none"]
+        self.leeway_s = leeway_s
+        self._min_refresh = min_refresh_interval_s
+        self._keys: KeySet | None = None
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    def use_keys(self, keys: KeySet) -> None:
+        """Install keys directly (the gateway verifies with the keys it serves itself)."""
+        self._keys = keys
+        self._fetched_at = time.monotonic()
+
+    async def _refresh(self, force: bool) -> KeySet:
+        async with self._lock:
+            fresh = time.monotonic() - self._fetched_at < self._min_refresh
+            if self._keys is not None and (not force or fresh):
+                return self._keys
+            try:
+                async with httpx.AsyncClient(timeout=5.0) as client:
+                    response = await client.get(self.jwks_url)
+                    response.raise_for_status()
+                    self._keys = KeySet.import_key_set(response.json())
+                    self._fetched_at = time.monotonic()
+            except (httpx.HTTPError, JoseError, ValueError) as exc:
+                log.warning("jwks.fetch_failed", url=self.jwks_url, error=type(exc).__name__)
+                if self._keys is None:
+                    raise Problem(503, "The identity keys are not available.") from exc
+            return self._keys
+
+    async def verify(self, token: str) -> Principal:
+        header = _peek_header(token)
+        if header.get("alg") not in self.algorithms:
+            raise _unauthorized("The token's algorithm is not allowed.")
+        if _FORBIDDEN_HEADERS.intersection(header):
+            raise _unauthorized("The token names its own key; only the issuer's keys are trusted.")
+        keys = await self._refresh(force=False)
+        kid = header.get("kid")
+        if kid is not None and not any(k.kid == kid for k in keys):
+            keys = await self._refresh(force=True)  # the issuer may have rotated its keys
+        try:
+            key = keys.get_by_kid(kid)
+            decoded = jwt.decode(token, key, algorithms=self.algorithms)
+            jwt.JWTClaimsRegistry(
+                leeway=self.leeway_s,
+                iss={"essential": True, "value": self.issuer},
+                aud={"essential": True, "value": self.audience},
+                exp={"essential": True},
+                sub={"essential": True},
+            ).validate(decoded.claims)
+        except JoseError as exc:
+            raise _unauthorized(f"The token is not valid ({exc.error}).") from exc
+        return Principal.from_claims(decoded.claims)
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+    value = request.headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal:
+    """Litestar dependency: the verified caller, or a 401 problem."""
+    token = bearer_token(request)
+    if token is None:
+        raise _unauthorized("A bearer token is required.")
+    verifier: JwtVerifier = state.jwt_verifier
+    return await verifier.verify(token)
+
+
+async def provide_optional_principal(
+    request: Request[Any, Any, Any], state: State
+) -> Principal | None:
+    """Litestar dependency for public reads: anonymous is fine, a bad token is not."""
+    if bearer_token(request) is None:
+        return None
+    return await provide_principal(request, state)

@@ -1,0 +1,52 @@
+"""Kafka through FastStream: a broker factory (acks=all, idempotent producer, telemetry), and a
+start-up loop that keeps a service serving HTTP while Kafka is away."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from opentelemetry.trace import TracerProvider
+
+from chassis.logging import get_logger
+from chassis.settings import ServiceSettings
+
+log = get_logger("chassis.kafka")
+
+
+def create_broker(settings: ServiceSettings, tracer_provider: TracerProvider | None) -> KafkaBroker:
+    return KafkaBroker(
+        settings.kafka_bootstrap,
+        client_id=settings.service_name,
+        acks="all",
+        enable_idempotence=True,
+        request_timeout_ms=int(settings.kafka_publish_timeout_s * 1000),
+        middlewares=[KafkaTelemetryMiddleware(tracer_provider=tracer_provider)],
+        logger=logging.getLogger(f"{settings.service_name}.kafka"),
+        graceful_timeout=10.0,
+    )
+
+
+async def start_broker_until_up(broker: KafkaBroker, max_backoff_s: float = 10.0) -> None:
+    """Start the broker, retrying with backoff: a service accepts requests (and keeps their
+    events in its outbox) even when Kafka is down at start-up."""
+    backoff = 0.5
+    while True:
+        try:
+            await broker.start()
+            log.info("kafka.connected")
+            return
+        except Exception as exc:  # aiokafka raises several unrelated types while Kafka is away
+            log.warning("kafka.unavailable", error=type(exc).__name__, retry_in_s=backoff)
+            try:
+                await broker.stop()
+            except Exception:  # noqa: S110 - a half-started broker may fail to stop; we retry
+                pass
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, max_backoff_s)
+
+
+async def kafka_ready(broker: KafkaBroker) -> bool:
+    return bool(await broker.ping(timeout=2.0))

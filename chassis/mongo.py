@@ -1,0 +1,60 @@
+"""MongoDB access with PyMongo's async API: client factory, tenant-scoped repository base,
+gap-free per-tenant sequences. Keeps to single-document atomic writes so the same code runs
+on MongoDB and on FerretDB (no transactions, no change streams)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from chassis.settings import ServiceSettings
+
+
+def create_mongo_client(settings: ServiceSettings) -> AsyncMongoClient[dict[str, Any]]:
+    """Connect lazily: nothing touches the network until the first operation."""
+    return AsyncMongoClient(
+        settings.mongo_url,
+        tz_aware=True,
+        serverSelectionTimeoutMS=settings.mongo_timeout_ms,
+        connectTimeoutMS=settings.mongo_timeout_ms,
+        appname=settings.service_name,
+    )
+
+
+class TenantRepository:
+    """Base of every repository: each query is scoped to one tenant, so no call can cross."""
+
+    collection_name: str
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self.db = db
+        self.collection: AsyncCollection[dict[str, Any]] = db[self.collection_name]
+
+    @staticmethod
+    def scoped(tenant: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {**(query or {}), "tenant": tenant}
+
+
+async def next_sequence(db: AsyncDatabase[dict[str, Any]], tenant: str, name: str) -> int:
+    """The next number of a per-tenant counter, atomically (one `$inc` on one document).
+
+    Concurrent callers never get the same or a skipped number; two first callers racing on
+    the upsert make one of them hit the unique _id, and it simply retries.
+    """
+    counters = db["counters"]
+    for _ in range(5):
+        try:
+            doc = await counters.find_one_and_update(
+                {"_id": f"{tenant}:{name}"},
+                {"$inc": {"value": 1}, "$set": {"tenant": tenant, "name": name}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+            return int(doc["value"])
+        except DuplicateKeyError:
+            continue
+    raise RuntimeError(f"sequence {tenant}:{name} kept colliding")

@@ -1,0 +1,65 @@
+"""Settings base: one class per service, env prefix per service, shared `HROMADA_*` fallback."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+
+class ServiceSettings(BaseSettings):
+    """Infrastructure settings every service has.
+
+    A service subclasses this with its own prefix (``HROMADA_APPEALS_``). Each field is read
+    from the service's prefix first and then from the shared ``HROMADA_`` prefix, so the local
+    stack and the Helm chart can set the shared endpoints once for every service.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="HROMADA_", extra="ignore")
+
+    service_name: str = "hromada"
+    env: Literal["dev", "test", "prod"] = "prod"
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+    mongo_url: str = "mongodb://127.0.0.1:27017/"
+    mongo_db: str = ""
+    mongo_timeout_ms: int = 5000
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_publish_timeout_s: float = 10.0
+
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_secure: bool = False
+
+    otlp_endpoint: str | None = None
+    log_format: Literal["json", "pretty"] = "pretty"
+    log_level: str = "INFO"
+
+    jwt_issuer: str = "http://127.0.0.1:8000"
+    jwt_audience: str = "hromada"
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwt_algorithms: list[str] = ["RS256", "ES256"]
+
+    @property
+    def database_name(self) -> str:
+        return self.mongo_db or f"hromada_{self.service_name}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        shared = EnvSettingsSource(settings_cls, env_prefix="HROMADA_")
+        return (init_settings, env_settings, shared, dotenv_settings, file_secret_settings)

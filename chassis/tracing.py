@@ -1,0 +1,58 @@
+"""OpenTelemetry set-up: OTLP exporter, httpx and pymongo instrumentation, W3C propagation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from opentelemetry import context, propagate, trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+_provider: TracerProvider | None = None
+
+
+def configure_tracing(service_name: str, otlp_endpoint: str | None) -> TracerProvider:
+    """Install one tracer provider per process; without an endpoint spans stay in-process."""
+    global _provider
+    if _provider is not None:
+        return _provider
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=f"{otlp_endpoint.rstrip('/')}/v1/traces")
+        # A short delay keeps traces visible within a second in dev; batching still bounds cost.
+        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=500))
+    trace.set_tracer_provider(provider)
+
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+
+    HTTPXClientInstrumentor().instrument(tracer_provider=provider)
+    PymongoInstrumentor().instrument(tracer_provider=provider)
+    _provider = provider
+    return provider
+
+
+def shutdown_tracing() -> None:
+    if _provider is not None:
+        _provider.force_flush(timeout_millis=2000)
+
+
+def current_trace_carrier() -> dict[str, str]:
+    """The W3C trace context of the current span, to store beside an outbox event."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+@contextmanager
+def continue_trace(carrier: Mapping[str, str] | None) -> Iterator[None]:
+    """Run a block as a child of a stored trace context (used by the outbox relay)."""
+    token = context.attach(propagate.extract(dict(carrier or {})))
+    try:
+        yield
+    finally:
+        context.detach(token)
