@@ -1,0 +1,22 @@
+"""Serve a service's app with uvicorn on its configured host and port."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+
+from chassis.settings import ServiceSettings
+
+
+def serve(create_app: Callable[[Any], Any], settings: ServiceSettings) -> None:
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # structlog owns logging
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )

@@ -1,0 +1,1 @@
+"""Notify service: tells citizens and officials what happened."""
