@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import uuid
+import warnings
 from pathlib import Path
 
 try:
@@ -30,6 +31,9 @@ except ImportError:  # pragma: no cover - depends on the environment
         f"({sys.executable}); install the project's dev dependencies (uv sync).\n"
     )
     raise SystemExit(2) from None
+
+# aiosmtpd warns about its own internals when an authenticator is set; not our concern.
+warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
 
 
 class MaildirHandler:

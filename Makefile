@@ -1,0 +1,62 @@
+# Hromada — `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := .venv/bin/python
+STACK := $(PY) deploy/local/stack.py
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: install
+install: ## Install uv if missing, then the locked Python environment (.venv)
+	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || python3 -m pip install --user --quiet uv
+	@$(UV) sync --frozen --quiet
+
+.PHONY: up
+up: install ## Start the whole suite locally: Kafka, FerretDB, S3, Jaeger, SMTP sink, services, gateway (first run builds for many minutes)
+	@$(STACK) up
+
+.PHONY: up-infra
+up-infra: install ## Start only the infrastructure servers
+	@$(STACK) up --infra
+
+.PHONY: down
+down: ## Stop everything, keep data
+	@$(STACK) down
+
+.PHONY: status
+status: ## Print every component's endpoint and health as JSON
+	@$(STACK) status
+
+.PHONY: clean
+clean: ## Stop everything and wipe local state (.stack/); caches stay
+	@$(STACK) clean
+
+.PHONY: test
+test: install ## Lint, unit and contract tests, then integration and e2e tests on the real local stack
+	@bash scripts/test.sh
+
+.PHONY: test-unit
+test-unit: install ## Unit and contract tests only (no servers)
+	@$(UV) run --frozen pytest -q tests/unit tests/contracts
+
+.PHONY: lint
+lint: install ## ruff lint + format check, mypy
+	@$(UV) run --frozen ruff check .
+	@$(UV) run --frozen ruff format --check .
+	@$(UV) run --frozen mypy
+
+.PHONY: format
+format: install ## Format the code
+	@$(UV) run --frozen ruff format .
+	@$(UV) run --frozen ruff check --fix .
+
+.PHONY: asyncapi
+asyncapi: install ## Write each service's AsyncAPI document into docs/asyncapi/
+	@$(UV) run --frozen python scripts/asyncapi.py
+
+.PHONY: bench
+bench: install ## Appeal submission through the gateway: throughput, latency percentiles, email lag (needs `make up`)
+	@$(UV) run --frozen python bench/appeals_submit.py

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make test`: fast checks first, then the real stack for integration and e2e tests.
+# Starts what the tests need and stops only what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+UV=${UV:-$(command -v uv || echo "$HOME/.local/bin/uv")}
+
+echo "== lint"
+"$UV" run --frozen ruff check .
+"$UV" run --frozen ruff format --check .
+
+echo "== unit and contract tests"
+"$UV" run --frozen pytest -q tests/unit tests/contracts
+
+started_here=0
+if ! "$PY" deploy/local/stack.py status 2>/dev/null | "$PY" -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if all(v["healthy"] for v in d.values()) else 1)'; then
+  echo "== starting the local stack (the first run builds servers; it can take many minutes)"
+  "$PY" deploy/local/stack.py up
+  started_here=1
+fi
+cleanup() {
+  if [ "$started_here" = 1 ] && [ -z "${HROMADA_KEEP_STACK:-}" ]; then
+    echo "== stopping the stack this run started"
+    "$PY" deploy/local/stack.py down || true
+  fi
+}
+trap cleanup EXIT
+
+echo "== integration and e2e tests on the real stack"
+set -a; . .stack/env; set +a
+"$UV" run --frozen pytest -q tests/integration tests/e2e

@@ -1,0 +1,137 @@
+"""The local no-Docker stack (deploy/local/stack.py): status, health, SMTP sink, idempotent up.
+
+These tests assume the stack is up (`make up`, or at least `stack.py up --infra`). If it was
+never started in this checkout they skip, unless HROMADA_STACK_REQUIRED=1 says it must be up.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import smtplib
+import subprocess
+import sys
+import time
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+STACK_PY = REPO / "deploy" / "local" / "stack.py"
+RUN_DIR = REPO / ".stack" / "run"
+INFRA = ("kafka", "mongodb", "s3", "traces", "smtp")
+SERVICES = ("appeals", "petitions", "budget", "queue", "payments", "notify")
+ALL = ("gateway", *INFRA, *SERVICES)
+
+
+def run_stack(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(STACK_PY), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def load_stack_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("hromada_local_stack", STACK_PY)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def infra_pids() -> dict[str, str]:
+    pids = {}
+    for name in INFRA:
+        pidfile = RUN_DIR / f"{name}.pid"
+        pids[name] = pidfile.read_text().strip() if pidfile.exists() else ""
+    return pids
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stack_started() -> None:
+    never_started = not any((RUN_DIR / f"{name}.pid").exists() for name in INFRA)
+    if never_started and os.environ.get("HROMADA_STACK_REQUIRED") != "1":
+        pytest.skip("the local stack is not running here: start it with `make up`")
+
+
+@pytest.fixture(scope="module")
+def status() -> dict[str, dict[str, object]]:
+    proc = run_stack("status", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)  # nothing but one JSON object on stdout
+    assert isinstance(data, dict)
+    return data
+
+
+def test_status_has_every_component_with_url_and_health(status: dict) -> None:
+    assert set(status) == set(ALL)
+    for name, entry in status.items():
+        assert isinstance(entry["url"], str) and entry["url"], name
+        assert isinstance(entry["healthy"], bool), name
+    assert status["traces"]["kind"] in ("jaeger", "zipkin")
+    assert status["traces"]["url"].startswith("http://")
+    assert Path(str(status["smtp"]["maildir"])).is_absolute()
+    assert status["mongodb"]["url"].startswith("mongodb://")
+    for name in ("gateway", *SERVICES):
+        assert status[name]["url"].startswith("http://127.0.0.1:"), name
+
+
+def test_infrastructure_is_healthy(status: dict) -> None:
+    unhealthy = [name for name in INFRA if not status[name]["healthy"]]
+    assert not unhealthy, f"unhealthy: {unhealthy}; see `stack.py logs <name>`"
+
+
+def test_env_file_matches_stack_env() -> None:
+    stack = load_stack_module()
+    expected = stack.stack_env()
+    assert expected["HROMADA_KAFKA_BOOTSTRAP"]
+    assert expected["HROMADA_DEV_KEY_FILE"].endswith("dev-signing-key.json")
+    lines = (REPO / ".stack" / "env").read_text().splitlines()
+    written = dict(line.split("=", 1) for line in lines if line)
+    assert written == expected
+
+
+def test_smtp_sink_stores_each_message_as_one_eml_file(status: dict) -> None:
+    maildir = Path(str(status["smtp"]["maildir"]))
+    before = set(maildir.glob("*.eml"))
+    token = uuid.uuid4().hex
+    msg = EmailMessage()
+    msg["From"] = "noreply@hromada.test"
+    msg["To"] = "citizen@hromada.test"
+    msg["Subject"] = f"Звернення зареєстровано {token}"
+    msg.set_content(f"Ваше звернення зареєстровано. token={token}\n")
+
+    stack = load_stack_module()
+    env = stack.stack_env()
+    with smtplib.SMTP(env["HROMADA_SMTP_HOST"], int(env["HROMADA_SMTP_PORT"]), timeout=10) as smtp:
+        smtp.send_message(msg)
+
+    deadline = time.monotonic() + 10
+    new: set[Path] = set()
+    while time.monotonic() < deadline:
+        new = set(maildir.glob("*.eml")) - before
+        if new:
+            break
+        time.sleep(0.1)
+    assert len(new) == 1, f"expected one new .eml in {maildir}, got {sorted(new)}"
+    raw = next(iter(new)).read_bytes()
+    assert token.encode() in raw
+    assert b"Subject:" in raw and b"citizen@hromada.test" in raw
+
+
+def test_second_up_infra_is_a_no_op() -> None:
+    before = infra_pids()
+    proc = run_stack("up", "--infra")
+    assert proc.returncode == 0, proc.stderr
+    assert infra_pids() == before
+    assert "already running" in proc.stderr

@@ -1,0 +1,93 @@
+"""Helpers for tests on the real local stack: endpoints, dev tokens, the mail sink, and
+starting or stopping one component through `deploy/local/stack.py`."""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from email.message import Message
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+STACK = [sys.executable, str(ROOT / "deploy/local/stack.py")]
+T = TypeVar("T")
+
+
+def stack_status() -> dict[str, Any]:
+    out = subprocess.run([*STACK, "status"], check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def stack(*args: str) -> None:
+    subprocess.run([*STACK, *args], check=True, cwd=ROOT, capture_output=True, text=True)
+
+
+def wait_for(
+    probe: Callable[[], T | None], timeout_s: float, interval_s: float = 0.25, what: str = ""
+) -> T:
+    """Poll until `probe` returns something truthy (tests never sleep blindly)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s}s waiting for {what or probe}")
+        time.sleep(interval_s)
+
+
+class Mailbox:
+    """The SMTP sink's directory: one .eml per received message."""
+
+    def __init__(self, maildir: str) -> None:
+        self.dir = Path(maildir)
+
+    def messages(self) -> list[Message]:
+        found = []
+        for path in sorted(self.dir.glob("*.eml")):
+            found.append(email.message_from_bytes(path.read_bytes(), policy=default_policy))
+        return found
+
+    @staticmethod
+    def text_of(message: Message) -> str:
+        part = message.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
+        return str(part.get_content()) if part is not None else ""
+
+    def containing(self, needle: str) -> list[Message]:
+        return [
+            m
+            for m in self.messages()
+            if needle in str(m.get("Subject", "")) or needle in self.text_of(m)
+        ]
+
+
+class Gateway:
+    def __init__(self, url: str) -> None:
+        self.url = url.rstrip("/")
+        self.http = httpx.Client(base_url=self.url, timeout=30.0)
+
+    def token(self, **claims: Any) -> str:
+        response = self.http.post("/auth/dev/token", json=claims)
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    def citizen(self, sub: str, name: str = "Олена Коваль", **extra: Any) -> dict[str, str]:
+        claims = {"sub": sub, "name": name, "roles": ["citizen"], "acr": "substantial", **extra}
+        return {"Authorization": f"Bearer {self.token(**claims)}"}
+
+    def staff(self, sub: str, tenant: str, role: str = "official") -> dict[str, str]:
+        claims = {"sub": sub, "name": "Посадова особа", "roles": [role], "tenant": tenant}
+        return {"Authorization": f"Bearer {self.token(**claims)}"}
+
+
+def env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
