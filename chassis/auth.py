@@ -107,17 +107,23 @@ class JwtVerifier:
         self._min_refresh = min_refresh_interval_s
         self._keys: KeySet | None = None
         self._fetched_at = 0.0
+        self._pinned = False
         self._lock = asyncio.Lock()
 
     def use_keys(self, keys: KeySet) -> None:
-        """Install keys directly (the gateway verifies with the keys it serves itself)."""
+        """Install keys directly (the gateway verifies with the keys it serves itself).
+
+        Installed keys are the whole truth: the JWKS URL is never fetched afterwards, so an
+        unknown kid is rejected instead of triggering an HTTP call (to ourselves, in dev).
+        """
         self._keys = keys
         self._fetched_at = time.monotonic()
+        self._pinned = True
 
     async def _refresh(self, force: bool) -> KeySet:
         async with self._lock:
             fresh = time.monotonic() - self._fetched_at < self._min_refresh
-            if self._keys is not None and (not force or fresh):
+            if self._keys is not None and (self._pinned or not force or fresh):
                 return self._keys
             try:
                 async with httpx.AsyncClient(timeout=5.0) as client:

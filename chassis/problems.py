@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -96,10 +96,10 @@ def _field_errors(extra: Any) -> list[FieldError]:
         if not isinstance(item, dict):
             continue
         message = str(item.get("message", "invalid"))
-        key = item.get("key")
-        if not key:
-            missing = _MISSING_FIELD.search(message) or _MSGSPEC_PATH.search(message)
-            key = missing.group(1) if missing else "body"
+        # For a missing member Litestar names the body itself ("data"); msgspec's message
+        # names the member, which is what the client needs to hear.
+        named = _MISSING_FIELD.search(message) or _MSGSPEC_PATH.search(message)
+        key = named.group(1) if named else item.get("key") or "body"
         errors.append(FieldError(str(key), message))
     return errors
 
@@ -139,7 +139,6 @@ __all__ = [
     "EXCEPTION_HANDLERS",
     "PROBLEM_MEDIA_TYPE",
     "FieldError",
-    "MediaType",
     "Problem",
     "invalid",
     "problem_response",

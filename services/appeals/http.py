@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
 from chassis.auth import Principal
 from chassis.idempotency import IdempotencyStore, StoredResponse
@@ -62,7 +62,7 @@ class AppealController(Controller):
     async def submit_appeal(
         self,
         tenant: str,
-        data: AppealCreate,
+        data: JSONBody[AppealCreate],
         principal: Principal,
         appeal_use_cases: AppealUseCases,
         idempotency: IdempotencyStore,

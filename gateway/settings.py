@@ -1,0 +1,55 @@
+"""Gateway settings: where each service lives, edge limits, tenant cache and the dev issuer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from chassis.settings import ServiceSettings
+
+MIB = 1024 * 1024
+
+
+class GatewaySettings(ServiceSettings):
+    """Read from ``HROMADA_GATEWAY_*`` first, then the shared ``HROMADA_*``."""
+
+    model_config = SettingsConfigDict(env_prefix="HROMADA_GATEWAY_", extra="ignore")
+
+    service_name: str = "gateway"
+    port: int = 8000
+
+    appeals_url: str = "http://127.0.0.1:8101"
+    petitions_url: str = "http://127.0.0.1:8102"
+    budget_url: str = "http://127.0.0.1:8103"
+    queue_url: str = "http://127.0.0.1:8104"
+    payments_url: str = "http://127.0.0.1:8105"
+    notify_url: str = "http://127.0.0.1:8106"
+
+    upstream_connect_timeout_s: float = 2.0
+    upstream_read_timeout_s: float = 15.0
+    upstream_max_connections: int = 200
+    max_body_bytes: int = MIB
+
+    tenant_cache_s: float = 5.0
+    seed_demo_tenants: bool = True
+
+    dev_key_file: Path = Path(".stack/data/gateway/dev-signing-key.json")
+    dev_token_max_lifetime_s: int = 7 * 24 * 3600
+
+    @property
+    def service_urls(self) -> dict[str, str]:
+        """Public service name (the second path segment) -> base URL of its deployment."""
+        return {
+            "appeals": self.appeals_url,
+            "petitions": self.petitions_url,
+            "budget": self.budget_url,
+            "queue": self.queue_url,
+            "payments": self.payments_url,
+            "notify": self.notify_url,
+        }
+
+    @property
+    def dev_identity_enabled(self) -> bool:
+        """The gateway issues its own tokens only where nobody real signs in."""
+        return self.env in ("dev", "test")
