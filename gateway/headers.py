@@ -56,6 +56,7 @@ def upstream_request_headers(
     raw: RawHeaders,
     *,
     client_ip: str | None,
+    scheme: str,
     request_id: str,
     trace_context: Mapping[str, str],
 ) -> list[tuple[str, str]]:
@@ -71,6 +72,7 @@ def upstream_request_headers(
         result.append(("x-forwarded-for", ", ".join(forwarded_for)))
     if host:
         result.append(("x-forwarded-host", host))
+    result.append(("x-forwarded-proto", scheme))
     result.append(("x-request-id", request_id))
     result.extend(trace_context.items())
     return result

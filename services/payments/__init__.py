@@ -1,0 +1,1 @@
+"""Payments service: skeleton wired into the suite; its domain arrives with issue #8."""

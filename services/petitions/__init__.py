@@ -1,0 +1,1 @@
+"""Petitions service: skeleton wired into the suite; its domain arrives with issue #5."""

@@ -1,0 +1,16 @@
+"""Wiring of the petitions service. Only health, metrics and the schema so far: the stack,
+the gateway and the chart already treat it as a member of the suite."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from chassis.service import Infrastructure, create_service_app
+from services.petitions.settings import PetitionsSettings
+
+
+def create_app(settings: PetitionsSettings | None = None) -> Litestar:
+    infra = Infrastructure(settings or PetitionsSettings())
+    return create_service_app(
+        infra, title="Hromada petitions", route_handlers=[], extra_state={"broker": infra.broker}
+    )

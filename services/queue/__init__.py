@@ -1,0 +1,1 @@
+"""Queue service: skeleton wired into the suite; its domain arrives with issue #7."""
