@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 
 from gateway.tenants import TenantDirectory
 
@@ -16,7 +17,9 @@ class PlatformController(Controller):
     tags = ["platform"]
 
     @get("/tenants", operation_id="list_tenants")
-    async def list_tenants(self, tenant_directory: TenantDirectory) -> dict[str, Any]:
+    async def list_tenants(
+        self, tenant_directory: NamedDependency[TenantDirectory]
+    ) -> dict[str, Any]:
         """Active councils: slug, name (uk/en), time zone and locale."""
         tenants = await tenant_directory.list_active()
         return {"items": [t.public_view() for t in tenants], "next_cursor": None}

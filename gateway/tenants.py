@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
@@ -78,6 +78,7 @@ DEMO_TENANTS = (
 )
 
 
+@runtime_checkable  # Litestar checks a dependency's type when injecting it
 class TenantDirectory(Protocol):
     """What the edge needs from the registry; unit tests pass an in-memory fake."""
 

@@ -186,7 +186,12 @@ def tail_lines(path: Path, count: int) -> list[str]:
             data = fh.read()
     except OSError:
         return []
-    return data.decode("utf-8", "replace").splitlines()[-count:]
+    lines = data.decode("utf-8", "replace").splitlines()
+    # Each start writes a "=== ... starting" header: show only the latest attempt's lines.
+    marks = [i for i, line in enumerate(lines) if line.startswith("=== ")]
+    if marks:
+        lines = lines[marks[-1] :]
+    return lines[-count:]
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -744,6 +749,8 @@ log.retention.hours=168
 # Written by deploy/local/stack.py: everything to stdout, which is the component's log file.
 status = warn
 name = hromada-kafka
+# Kafka logs its own orderly shutdown; keep log4j's hook from closing the log first.
+shutdownHook = disable
 appender.out.type = Console
 appender.out.name = STDOUT
 appender.out.target = SYSTEM_OUT

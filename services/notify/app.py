@@ -32,6 +32,7 @@ def create_app(settings: NotifySettings | None = None) -> Litestar:
         title="Hromada notify",
         route_handlers=[DeliveryController],
         startup=[deliveries.ensure_indexes],
+        background=[use_cases.run_retry_worker],
         dependencies={"deliveries": Provide(lambda: deliveries, sync_to_thread=False)},
         extra_state={"broker": infra.broker},
     )

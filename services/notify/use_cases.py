@@ -1,6 +1,12 @@
-"""Notify use cases: turn an event into a notice and deliver it once."""
+"""Notify use cases: turn an event into a notice and deliver it once; keep retrying a notice
+the channel could not take (an SMTP outage must not lose a citizen's notice)."""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -12,6 +18,13 @@ from services.notify.templates import appeal_registered_email
 
 log = structlog.get_logger("notify")
 
+MAX_ATTEMPTS = 20
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s ... capped at 15 minutes: about a day of trying over 20 attempts."""
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 900))
+
 
 class NotifyUseCases:
     def __init__(
@@ -20,17 +33,26 @@ class NotifyUseCases:
         email: EmailClient,
         timezone: str,
         message_id_domain: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.deliveries = deliveries
         self.email = email
         self.timezone = timezone
         self.message_id_domain = message_id_domain
+        self.clock = clock
 
     async def notify_appeal_registered(self, envelope: EventEnvelope) -> None:
         event = envelope.payload(AppealRegistered)
         if not event.email:
             log.info("notice.skipped_no_contact", appeal_id=event.appeal_id)
             return
+        rendered = appeal_registered_email(event, self.timezone)
+        message = OutgoingEmail(
+            to=event.email,
+            subject=rendered.subject,
+            text=rendered.text,
+            message_id=f"<{envelope.id}.email@{self.message_id_domain}>",
+        )
         delivery_id = f"{envelope.id}:email"
         claimed = await self.deliveries.claim(
             delivery_id,
@@ -42,24 +64,46 @@ class NotifyUseCases:
                 "event_type": envelope.type,
                 "citizen_sub": event.citizen_sub,
                 "recipient": event.email,
+                "message": vars(message),
                 "subject_ref": {"appeal_id": event.appeal_id, "number": event.number},
             },
         )
         if not claimed:
-            log.info("notice.already_sent", delivery_id=delivery_id)
+            log.info("notice.already_handled", delivery_id=delivery_id)
             return
-        rendered = appeal_registered_email(event, self.timezone)
-        try:
-            await self.email.send(
-                OutgoingEmail(
-                    to=event.email,
-                    subject=rendered.subject,
-                    text=rendered.text,
-                    message_id=f"<{envelope.id}.email@{self.message_id_domain}>",
-                )
+        await self._send(delivery_id, message, attempts=1)
+
+    async def retry_due_deliveries(self) -> int:
+        """Send every notice whose retry is due; returns how many were attempted."""
+        attempted = 0
+        while (delivery := await self.deliveries.claim_due_retry(self.clock())) is not None:
+            attempted += 1
+            await self._send(
+                delivery["_id"], OutgoingEmail(**delivery["message"]), delivery["attempts"]
             )
+        return attempted
+
+    async def run_retry_worker(self, interval_s: float = 5.0) -> None:
+        while True:
+            try:
+                await self.retry_due_deliveries()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("notice.retry_worker_failed", error=type(exc).__name__)
+            await asyncio.sleep(interval_s)
+
+    async def _send(self, delivery_id: str, message: OutgoingEmail, attempts: int) -> None:
+        try:
+            await self.email.send(message)
         except Exception as exc:
-            await self.deliveries.mark_failed(delivery_id, f"{type(exc).__name__}: {exc}")
-            raise  # the consumer retries with backoff, then parks the event on the DLQ
+            next_at: Any = self.clock() + retry_delay(attempts) if attempts < MAX_ATTEMPTS else None
+            await self.deliveries.schedule_retry(
+                delivery_id, f"{type(exc).__name__}: {exc}", next_at
+            )
+            log.warning(
+                "notice.send_failed", channel="email", attempts=attempts, error=type(exc).__name__
+            )
+            return
         await self.deliveries.mark_sent(delivery_id)
-        log.info("notice.sent", channel="email", template="appeal_registered")
+        log.info("notice.sent", channel="email", delivery_id=delivery_id, attempts=attempts)

@@ -1,0 +1,262 @@
+"""Reverse proxy: `/api/v1/{tenant}/{service}/...` goes to that service with the same path and
+query, request and response bodies streamed, within bounded timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import structlog
+from litestar import Litestar, Request, route
+from litestar.config.app import AppConfig
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.types import ASGIApp, Receive, Scope, Send
+from opentelemetry import propagate
+from prometheus_client import Counter, Histogram
+
+from chassis.auth import JwtVerifier
+from chassis.logging import get_logger
+from chassis.problems import Problem
+from gateway.edge_auth import authenticate_at_edge
+from gateway.headers import client_response_headers, upstream_request_headers
+from gateway.settings import GatewaySettings
+from gateway.tenants import TenantDirectory, resolve_tenant
+
+log = get_logger("gateway.proxy")
+
+PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+PROXY_PATHS = [
+    "/api/v1/{tenant:str}/{service:str}",
+    "/api/v1/{tenant:str}/{service:str}/{rest:path}",
+]
+
+UPSTREAM_RESPONSES = Counter(
+    "gateway_upstream_responses_total",
+    "Proxied requests by service and outcome (status code or failure kind).",
+    ["service", "outcome"],
+)
+UPSTREAM_LATENCY = Histogram(
+    "gateway_upstream_headers_seconds",
+    "Time until the service's response headers arrived.",
+    ["service"],
+)
+
+
+class ServiceProxy:
+    """Forwards one request to its service through a shared, pooled HTTP client."""
+
+    def __init__(
+        self,
+        settings: GatewaySettings,
+        tenants: TenantDirectory,
+        verifier: JwtVerifier,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.services = {name: url.rstrip("/") for name, url in settings.service_urls.items()}
+        self.tenants = tenants
+        self.verifier = verifier
+        self.max_body_bytes = settings.max_body_bytes
+        self._timeout = httpx.Timeout(
+            connect=settings.upstream_connect_timeout_s,
+            read=settings.upstream_read_timeout_s,
+            write=settings.upstream_read_timeout_s,
+            pool=settings.upstream_connect_timeout_s,
+        )
+        self._limits = httpx.Limits(max_connections=settings.upstream_max_connections)
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    @contextlib.asynccontextmanager
+    async def client_lifespan(self, _: Litestar) -> AsyncIterator[None]:
+        # trust_env=False: a machine-wide HTTP_PROXY must never sit between us and a service.
+        self._client = httpx.AsyncClient(
+            timeout=self._timeout,
+            limits=self._limits,
+            transport=self._transport,
+            follow_redirects=False,
+            trust_env=False,
+        )
+        try:
+            yield
+        finally:
+            await self._client.aclose()
+            self._client = None
+
+    def install(self, config: AppConfig) -> AppConfig:
+        """`on_app_init` hook: open the client with the app and close it on shutdown."""
+        config.lifespan = [*config.lifespan, self.client_lifespan]
+        return config
+
+    async def forward(self, request: Request[Any, Any, Any], tenant: str, service: str) -> ASGIApp:
+        base_url = self.services.get(service)
+        if base_url is None:
+            raise Problem(404, f"There is no service '{service[:40]}'.")
+        await resolve_tenant(self.tenants, tenant)
+        _reject_dot_segments(request.scope["path"])
+        await authenticate_at_edge(
+            request.method, request.headers.get("authorization"), self.verifier
+        )
+        content = self._body_of(request)
+        headers = upstream_request_headers(
+            request.scope["headers"],
+            client_ip=request.client.host if request.client else None,
+            scheme=request.scope.get("scheme", "http"),
+            request_id=_request_id(request),
+            trace_context=_trace_context(),
+        )
+        upstream = self._require_client().build_request(
+            request.method, base_url + _target(request.scope), headers=headers, content=content
+        )
+        response = await self._send(upstream, service)
+        return _relay(response, service)
+
+    def _body_of(self, request: Request[Any, Any, Any]) -> AsyncIterator[bytes] | None:
+        """The request body as a size-limited stream, or None when the request has none."""
+        declared = request.headers.get("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                raise Problem(400, "The Content-Length header is not a number.")
+            if int(declared) > self.max_body_bytes:
+                raise self._too_large()
+            return _limited(request.stream(), self.max_body_bytes) if int(declared) else None
+        if "transfer-encoding" in request.headers:
+            return _limited(request.stream(), self.max_body_bytes)
+        return None
+
+    def _too_large(self) -> Problem:
+        return Problem(413, f"The request body must not exceed {self.max_body_bytes} bytes.")
+
+    def _require_client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            raise RuntimeError("the upstream client opens with the app's lifespan")
+        return self._client
+
+    async def _send(self, upstream: httpx.Request, service: str) -> httpx.Response:
+        started = time.perf_counter()
+        try:
+            response = await self._require_client().send(upstream, stream=True)
+        except _BodyTooLarge as exc:
+            # The stream was cut mid-body, so the service never saw a complete request.
+            _count(service, "body_too_large")
+            raise self._too_large() from exc
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise _upstream_failed(service, exc, 503, "The service is not available.") from exc
+        except httpx.TimeoutException as exc:
+            raise _upstream_failed(service, exc, 504, "The service did not answer in time.") from exc
+        except httpx.TransportError as exc:
+            raise _upstream_failed(service, exc, 502, "The service's answer was broken.") from exc
+        UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
+        _count(service, str(response.status_code))
+        return response
+
+
+class _BodyTooLarge(Exception):
+    """Raised inside the body stream; httpx aborts the upstream request mid-body."""
+
+
+async def _limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
+    # Content-Length was checked up front; this also catches chunked bodies, counted as they come.
+    received = 0
+    async for chunk in chunks:
+        received += len(chunk)
+        if received > limit:
+            raise _BodyTooLarge
+        if chunk:
+            yield chunk
+
+
+def _relay(response: httpx.Response, service: str) -> ASGIApp:
+    """An ASGI app that streams the service's response to the client as it arrives."""
+
+    async def relay(scope: Scope, receive: Receive, send: Send) -> None:
+        client_gone = asyncio.ensure_future(_wait_for_disconnect(receive))
+        try:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": response.status_code,
+                    "headers": client_response_headers(response.headers.raw),
+                }
+            )
+            async for chunk in response.aiter_raw():
+                if client_gone.done():
+                    log.info("proxy.client_gone", service=service)
+                    return  # stop reading from the service; nobody is listening
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except httpx.TransportError as exc:
+            # Headers are out already; aborting the connection is the only honest signal left.
+            log.warning("proxy.response_broken", service=service, error=type(exc).__name__)
+            raise
+        finally:
+            client_gone.cancel()
+            await response.aclose()
+
+    return relay
+
+
+async def _wait_for_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def _upstream_failed(service: str, exc: Exception, status: int, detail: str) -> Problem:
+    log.warning("proxy.upstream_failed", service=service, error=type(exc).__name__, status=status)
+    _count(service, type(exc).__name__)
+    return Problem(status, detail)
+
+
+def _count(service: str, outcome: str) -> None:
+    UPSTREAM_RESPONSES.labels(service, outcome).inc()
+
+
+def _reject_dot_segments(path: str) -> None:
+    # `..` (even as %2e%2e or behind %2F) would let a path escape the tenant and service we checked.
+    if any(segment in (".", "..") for segment in path.split("/")):
+        raise Problem(400, "The path must not contain '.' or '..' segments.")
+
+
+def _target(scope: Scope) -> str:
+    """The path exactly as the client encoded it, plus the query: services mount the same paths."""
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    path = raw_path.split(b"?", 1)[0].decode("latin-1")
+    query = scope.get("query_string", b"").decode("latin-1")
+    return f"{path}?{query}" if query else path
+
+
+def _request_id(request: Request[Any, Any, Any]) -> str:
+    """The id the chassis middleware bound for this request (it echoes the same one back)."""
+    bound = structlog.contextvars.get_contextvars().get("request_id")
+    return str(bound or request.headers.get("x-request-id") or uuid.uuid4().hex)
+
+
+def _trace_context() -> dict[str, str]:
+    """W3C trace context of the gateway's server span, so the service joins the same trace."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+@route(
+    PROXY_PATHS,
+    http_method=PROXIED_METHODS,
+    include_in_schema=False,
+    request_max_body_size=None,  # ServiceProxy enforces max_body_bytes while streaming
+)
+async def proxy_to_service(
+    request: Request[Any, Any, Any],
+    tenant: FromPath[str],
+    service: FromPath[str],
+    service_proxy: NamedDependency[ServiceProxy],
+) -> ASGIApp:
+    """Everything under a council's service path goes to that service, unchanged."""
+    return await service_proxy.forward(request, tenant, service)
+
+
+__all__ = ["PROXIED_METHODS", "ServiceProxy", "proxy_to_service"]
