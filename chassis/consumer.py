@@ -131,18 +131,12 @@ class IdempotentConsumer:
         envelope: EventEnvelope | None = None,
     ) -> None:
         """Publish the original bytes to the DLQ; if Kafka refuses, raise so it is redelivered."""
-        body = (
-            msg.body
-            if msg is not None
-            else envelope.model_dump_json().encode()
-            if envelope
-            else b""
-        )
-        key = (
-            msg.raw_message.key
-            if msg is not None
-            else (envelope.key.encode() if envelope else None)
-        )
+        if msg is not None:
+            body, key = msg.body, getattr(msg.raw_message, "key", None)
+        elif envelope is not None:
+            body, key = envelope.model_dump_json().encode(), envelope.key.encode()
+        else:
+            raise ValueError("nothing to park")
         await self.broker.publish(
             body,
             topic=dead_letter_topic(self.topic),

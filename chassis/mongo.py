@@ -54,6 +54,7 @@ async def next_sequence(db: AsyncDatabase[dict[str, Any]], tenant: str, name: st
                 upsert=True,
                 return_document=ReturnDocument.AFTER,
             )
+            assert doc is not None  # upsert with AFTER always returns the document
             return int(doc["value"])
         except DuplicateKeyError:
             continue

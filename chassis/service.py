@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 import structlog
@@ -104,7 +104,7 @@ def create_service_app(
     title: str,
     route_handlers: Sequence[Any],
     startup: Sequence[Callable[[], Awaitable[None]]] = (),
-    background: Sequence[Callable[[], Awaitable[None]]] = (),
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
     ready_checks: dict[str, ReadyCheck] | None = None,
     dependencies: dict[str, Provide] | None = None,
     extra_state: dict[str, Any] | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
@@ -64,5 +65,5 @@ class EventEnvelope(BaseModel):
             data=event.model_dump(mode="json"),
         )
 
-    def payload(self, model: type[M]) -> M:
+    def payload(self, model: builtins.type[M]) -> M:
         return model.model_validate(self.data)

@@ -42,7 +42,7 @@ class NotifyUseCases:
         self.clock = clock
 
     async def notify_appeal_registered(self, envelope: EventEnvelope) -> None:
-        event = envelope.payload(AppealRegistered)
+        event: AppealRegistered = envelope.payload(AppealRegistered)
         if not event.email:
             log.info("notice.skipped_no_contact", appeal_id=event.appeal_id)
             return
