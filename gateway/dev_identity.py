@@ -28,6 +28,7 @@ SIGNING_ALGORITHM = "RS256"
 Role = Literal["citizen", "official", "tenant_admin", "platform_admin"]
 Assurance = Literal["low", "substantial", "high"]
 TenantSlug = Annotated[str, msgspec.Meta(pattern=SLUG_PATTERN.pattern)]
+CLAIMS = ("sub", "name", "email", "roles", "tenant", "birthdate", "residence", "acr")
 
 
 def load_or_create_signing_key(path: Path) -> RSAKey:
@@ -69,12 +70,13 @@ class DevIssuer:
         self.issuer = issuer
         self.audience = audience
         self.max_lifetime_s = max_lifetime_s
+        self._public_keys = KeySet([RSAKey.import_key(key.as_dict(private=False))])
 
     def public_key_set(self) -> KeySet:
-        return KeySet([RSAKey.import_key(self.key.as_dict(private=False))])
+        return self._public_keys
 
     def jwks(self) -> dict[str, Any]:
-        return dict(self.public_key_set().as_dict(private=False))
+        return dict(self._public_keys.as_dict(private=False))
 
     def sign(self, claims: dict[str, Any]) -> str:
         header = {"alg": SIGNING_ALGORITHM, "typ": "JWT", "kid": self.key.kid}
@@ -130,7 +132,9 @@ class DevIdentityController(Controller):
         return dev_issuer.jwks()
 
     @get("/.well-known/openid-configuration", operation_id="get_openid_configuration")
-    async def get_openid_configuration(self, dev_issuer: NamedDependency[DevIssuer]) -> dict[str, Any]:
+    async def get_openid_configuration(
+        self, dev_issuer: NamedDependency[DevIssuer]
+    ) -> dict[str, Any]:
         """OIDC discovery, so OIDC-aware tools can use the dev issuer like a real one."""
         base = dev_issuer.issuer.rstrip("/")
         return {
@@ -140,7 +144,5 @@ class DevIdentityController(Controller):
             "response_types_supported": ["token"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": [SIGNING_ALGORITHM],
-            "claims_supported": [
-                "sub", "name", "email", "roles", "tenant", "birthdate", "residence", "acr",
-            ],
+            "claims_supported": list(CLAIMS),
         }

@@ -15,6 +15,7 @@ import structlog
 from litestar import Litestar, Request, route
 from litestar.config.app import AppConfig
 from litestar.di import NamedDependency
+from litestar.enums import HttpMethod
 from litestar.params import FromPath
 from litestar.types import ASGIApp, Receive, Scope, Send
 from opentelemetry import propagate
@@ -30,7 +31,15 @@ from gateway.tenants import TenantDirectory, resolve_tenant
 
 log = get_logger("gateway.proxy")
 
-PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+PROXIED_METHODS = [
+    HttpMethod.GET,
+    HttpMethod.HEAD,
+    HttpMethod.POST,
+    HttpMethod.PUT,
+    HttpMethod.PATCH,
+    HttpMethod.DELETE,
+    HttpMethod.OPTIONS,
+]
 PROXY_PATHS = [
     "/api/v1/{tenant:str}/{service:str}",
     "/api/v1/{tenant:str}/{service:str}/{rest:path}",
@@ -120,7 +129,7 @@ class ServiceProxy:
         """The request body as a size-limited stream, or None when the request has none."""
         declared = request.headers.get("content-length")
         if declared is not None:
-            if not declared.isdigit():
+            if not (declared.isascii() and declared.isdigit()):
                 raise Problem(400, "The Content-Length header is not a number.")
             if int(declared) > self.max_body_bytes:
                 raise self._too_large()
@@ -146,11 +155,11 @@ class ServiceProxy:
             _count(service, "body_too_large")
             raise self._too_large() from exc
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise _upstream_failed(service, exc, 503, "The service is not available.") from exc
+            raise _upstream_failed(service, exc, 503, "The service is not reachable.") from exc
         except httpx.TimeoutException as exc:
-            raise _upstream_failed(service, exc, 504, "The service did not answer in time.") from exc
+            raise _upstream_failed(service, exc, 504, "The service did not answer.") from exc
         except httpx.TransportError as exc:
-            raise _upstream_failed(service, exc, 502, "The service's answer was broken.") from exc
+            raise _upstream_failed(service, exc, 502, "The service's answer broke.") from exc
         UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
         _count(service, str(response.status_code))
         return response
@@ -186,13 +195,13 @@ def _relay(response: httpx.Response, service: str) -> ASGIApp:
             )
             async for chunk in response.aiter_raw():
                 if client_gone.done():
-                    log.info("proxy.client_gone", service=service)
+                    log.info("proxy.client_gone", upstream=service)
                     return  # stop reading from the service; nobody is listening
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except httpx.TransportError as exc:
             # Headers are out already; aborting the connection is the only honest signal left.
-            log.warning("proxy.response_broken", service=service, error=type(exc).__name__)
+            log.warning("proxy.response_broken", upstream=service, error=type(exc).__name__)
             raise
         finally:
             client_gone.cancel()
@@ -207,7 +216,7 @@ async def _wait_for_disconnect(receive: Receive) -> None:
 
 
 def _upstream_failed(service: str, exc: Exception, status: int, detail: str) -> Problem:
-    log.warning("proxy.upstream_failed", service=service, error=type(exc).__name__, status=status)
+    log.warning("proxy.upstream_failed", upstream=service, error=type(exc).__name__, status=status)
     _count(service, type(exc).__name__)
     return Problem(status, detail)
 

@@ -123,7 +123,8 @@ def make_settings(dev_key_file: Path, **overrides: Any) -> GatewaySettings:
         "jwt_issuer": ISSUER,
         "jwt_audience": AUDIENCE,
         "jwks_url": "http://jwks.invalid/never-fetched",
-        "mongo_url": "mongodb://127.0.0.1:9/",  # never reached: the tenant directory is fake
+        "mongo_url": "mongodb://127.0.0.1:9/",  # only the readiness probe tries it, and fails
+        "mongo_timeout_ms": 100,
         "max_body_bytes": BODY_LIMIT,
         "otlp_endpoint": None,
     }

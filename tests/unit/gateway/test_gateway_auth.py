@@ -60,6 +60,11 @@ async def test_a_valid_token_passes_untouched(
     assert json.loads(upstream.calls[0].body) == {"subject": "Дорога"}
 
 
+def _with_payload(token: str, payload: dict[str, Any]) -> str:
+    header, _, signature = token.split(".")
+    return f"{header}.{b64(payload)}.{signature}"
+
+
 def _token_cases(issuer: DevIssuer, other_key: RSAKey) -> dict[str, str]:
     kid = issuer.key.kid
     now = int(time.time())
@@ -84,10 +89,7 @@ def _token_cases(issuer: DevIssuer, other_key: RSAKey) -> dict[str, str]:
             issuer.key,
         ),
         "garbage": "not-a-token",
-        "tampered payload": ".".join(
-            [issuer.sign(claims()).split(".")[0], b64(claims(roles=["platform_admin"]))]
-            + [issuer.sign(claims()).split(".")[2]]
-        ),
+        "tampered payload": _with_payload(issuer.sign(claims()), claims(roles=["platform_admin"])),
     }
 
 

@@ -29,7 +29,14 @@ GUARD_S = 10.0  # a bound so a buffering bug fails the test instead of hanging i
 
 @contextlib.asynccontextmanager
 async def serve(app: Any, lifespan: str = "off") -> AsyncIterator[str]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan=lifespan, log_config=None)
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan=lifespan,
+        log_config=None,
+        timeout_graceful_shutdown=1,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(GUARD_S):
@@ -66,7 +73,10 @@ class StepwiseService:
                 break
         self.complete = True
         if scope["path"].endswith("/silent"):
-            await asyncio.Event().wait()  # never answers; the gateway must give up
+            # Never answers; returns only when the gateway gives up and hangs up.
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            return
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"first;", "more_body": True})
         await self.release_second_chunk.wait()
