@@ -439,8 +439,8 @@ def port_open(port: int, host: str = HOST, timeout: float = 0.5) -> bool:
         return False
 
 
-def port_owner(port: int) -> str | None:
-    """Best effort: 'pid 123: cmdline' of whoever listens on `port` (needs /proc access)."""
+def port_owner(port: int) -> tuple[int, str] | None:
+    """Best effort: (pid, command line) of whoever listens on `port` (needs /proc access)."""
     inodes: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -462,7 +462,7 @@ def port_owner(port: int) -> str | None:
                 with contextlib.suppress(OSError):
                     if os.readlink(fd) in targets:
                         cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                        return f"pid {proc.name}: {cmd.strip()[:200]}"
+                        return int(proc.name), cmd.strip()
         except OSError:
             continue
     return None
@@ -578,6 +578,9 @@ def smtp_banner(port: int = 1025, timeout: float = 2.0) -> bool:
 class Component:
     name: str = ""
     ports: tuple[int, ...] = ()
+    # Substrings of the command line of this component when another checkout's stack runs
+    # it (infrastructure only: such a server is shared rather than reported as a clash).
+    signature: tuple[str, ...] = ()
     start_timeout: float = 60.0
     stop_timeout: float = 20.0
 
@@ -637,7 +640,7 @@ class Component:
         except (OSError, ValueError, IndexError):
             return None
         starttime = None
-        with contextlib.suppress(OSError, ValueError, KeyError):
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
             starttime = int(json.loads(self.metafile.read_text())["starttime"])
         return pid if pid_alive(pid, starttime) else None
 
@@ -650,6 +653,7 @@ class Component:
 class Kafka(Component):
     name = "kafka"
     ports = (9092, 9093)
+    signature = ("kafka.Kafka", "/.stack/data/kafka/config/server.properties")
     start_timeout = 120.0
     stop_timeout = 45.0
 
@@ -744,6 +748,9 @@ share.coordinator.state.topic.min.isr=1
 min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=168
+# A restart after a crash waits for the old broker session to expire: keep that short.
+broker.session.timeout.ms=3000
+broker.heartbeat.interval.ms=1000
 """
         log4j = """\
 # Written by deploy/local/stack.py: everything to stdout, which is the component's log file.
@@ -819,6 +826,7 @@ class MongoDB(Component):
 
     name = "mongodb"
     ports = (27017,)
+    signature = ("/ferretdb-", "/.stack/data/mongodb")
     start_timeout = 30.0
     src = HERE / "ferretdb"
     binary = CACHE / "bin" / f"ferretdb-{FERRETDB_VERSION}"
@@ -839,7 +847,7 @@ class MongoDB(Component):
             return False
 
     def pending_work(self) -> str | None:
-        return None if self._current() else f"FerretDB {FERRETDB_VERSION} (Go build, ~1-3 min)"
+        return None if self._current() else f"FerretDB {FERRETDB_VERSION} (Go build, ~1.5 min)"
 
     def prepare(self) -> None:
         if self._current():
@@ -884,6 +892,7 @@ class S3(Component):
 
     name = "s3"
     ports = (9000,)
+    signature = ("/gobin-", "/.stack/data/s3")
     start_timeout = 60.0
     minio_bin = CACHE / f"gobin-minio-{MINIO_VERSION}" / "minio"
     versitygw_bin = CACHE / f"gobin-versitygw-{VERSITYGW_VERSION}" / "versitygw"
@@ -906,10 +915,10 @@ class S3(Component):
         if choice == "versitygw":
             if self.versitygw_bin.exists():
                 return None
-            return f"versitygw {VERSITYGW_VERSION} (Go build, several minutes)"
+            return f"versitygw {VERSITYGW_VERSION} (Go build, ~1.5 min)"
         if self.minio_bin.exists():
             return None
-        return "MinIO (Go build, ~5-10 min on 2 cores)"
+        return "MinIO (Go build, ~3 min on 2 cores)"
 
     def _go_install(self, module: str, version: str, binary: Path, what: str) -> None:
         with build_lock():
@@ -985,6 +994,12 @@ class S3(Component):
         ]  # fmt: skip
 
     def healthy(self) -> bool:
+        try:
+            running = json.loads(self.metafile.read_text())["cmd"][0]
+        except (OSError, ValueError, KeyError, IndexError):
+            running = ""
+        if "versitygw" in Path(running).name:
+            return http_ok(f"{self.url}/health")
         return http_ok(f"{self.url}/minio/health/live") or http_ok(f"{self.url}/health")
 
 
@@ -993,6 +1008,7 @@ class Traces(Component):
 
     name = "traces"
     ports = (4317, 4318, 16685, 16686)
+    signature = ("/jaeger-", "deploy/local/jaeger.yaml")
     start_timeout = 60.0
     binary = CACHE / "bin" / f"jaeger-{JAEGER_VERSION}"
     config = HERE / "jaeger.yaml"
@@ -1005,7 +1021,7 @@ class Traces(Component):
         return {"kind": "jaeger", "otlp_http": f"http://{HOST}:4318", "otlp_grpc": f"{HOST}:4317"}
 
     def pending_work(self) -> str | None:
-        return None if self.binary.exists() else f"Jaeger {JAEGER_VERSION} (Go build, ~5-10 min)"
+        return None if self.binary.exists() else f"Jaeger {JAEGER_VERSION} (Go build, ~3.5 min)"
 
     def prepare(self) -> None:
         if self.binary.exists():
@@ -1063,7 +1079,8 @@ class Traces(Component):
         return [str(self.binary), "--config", str(self.config)]
 
     def healthy(self) -> bool:
-        return http_ok(f"{self.url}/api/services")
+        # The query API (an extension) comes up before the OTLP receivers: check all three.
+        return http_ok(f"{self.url}/api/services") and port_open(4317) and port_open(4318)
 
 
 def venv_python() -> str:
@@ -1074,6 +1091,7 @@ def venv_python() -> str:
 class Smtp(Component):
     name = "smtp"
     ports = (1025,)
+    signature = ("deploy/local/smtp_sink.py", "/.stack/mail")
     start_timeout = 20.0
     stop_timeout = 10.0
 
@@ -1082,7 +1100,17 @@ class Smtp(Component):
         return f"smtp://{HOST}:1025"
 
     def status_extra(self) -> dict[str, object]:
-        return {"maildir": str(MAIL)}
+        return {"maildir": str(self.maildir())}
+
+    def maildir(self) -> Path:
+        """Where mail lands: ours, or that of another checkout's sink serving the port."""
+        if self.running_pid() is None:
+            owner = port_owner(1025)
+            if owner and all(part in owner[1] for part in self.signature):
+                args = owner[1].split()
+                with contextlib.suppress(ValueError, IndexError):
+                    return Path(args[args.index("--maildir") + 1])
+        return MAIL
 
     def prepare(self) -> None:
         MAIL.mkdir(parents=True, exist_ok=True)
@@ -1132,6 +1160,9 @@ class PythonApp(Component):
         prefix = f"HROMADA_{self.name.upper()}_"
         env[prefix + "HOST"] = HOST
         env[prefix + "PORT"] = str(self.port)
+        if self.name == "gateway":  # where the gateway routes each service's API
+            for service, port in SERVICE_PORTS.items():
+                env[f"HROMADA_GATEWAY_{service.upper()}_URL"] = f"http://{HOST}:{port}"
         env["PYTHONUNBUFFERED"] = "1"
         return env
 
@@ -1156,6 +1187,7 @@ class Stack:
     def __init__(self) -> None:
         self.components = all_components()
         self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.shared: dict[str, int] = {}  # served by another checkout's stack: name -> pid
 
     def get(self, name: str) -> Component:
         try:
@@ -1174,7 +1206,9 @@ class Stack:
         for port in comp.ports:
             if port_open(port):
                 owner = port_owner(port)
-                who = f" by {owner}" if owner else ""
+                if owner and self.foreign_stack(comp, owner):
+                    return False
+                who = f" by pid {owner[0]}: {owner[1][:200]}" if owner else ""
                 raise StackError(
                     comp.name,
                     f"port {HOST}:{port} is already in use{who}, which was not started by this "
@@ -1208,6 +1242,24 @@ class Stack:
         atomic_write(comp.metafile, json.dumps(meta) + "\n")
         atomic_write(comp.pidfile, f"{proc.pid}\n")
         say(f"{comp.name}: started (pid {proc.pid}), log {comp.log}")
+        return True
+
+    def foreign_stack(self, comp: Component, owner: tuple[int, str]) -> bool:
+        """Is `comp` already served, healthy, by the same server of another checkout's stack?
+
+        Then this checkout uses it (its data lives in that checkout's .stack/) instead of
+        failing on the port; `down` here leaves it alone.
+        """
+        pid, cmd = owner
+        if not comp.signature or not all(part in cmd for part in comp.signature):
+            return False
+        if str(STACK) in cmd or not comp.healthy():
+            return False
+        self.shared[comp.name] = pid
+        say(
+            f"{comp.name}: already running, served by another checkout's stack (pid {pid}: "
+            f"{cmd[:160]}); using it"
+        )
         return True
 
     def wait_healthy(self, comps: list[Component]) -> list[StackError]:
@@ -1269,6 +1321,8 @@ class Stack:
             try:
                 if self.spawn(comp):
                     to_wait.append(comp)
+                elif comp.name in self.shared:
+                    continue
                 elif comp.healthy():
                     say(f"{comp.name}: already running (pid {comp.running_pid()}), healthy")
                 else:
@@ -1295,7 +1349,8 @@ class Stack:
             say("not in the cache yet (" + str(CACHE) + "): " + "; ".join(pending))
             say(
                 "the first run downloads and builds these and may take many minutes "
-                "(about 15-25 min on a 2-core machine); later runs take seconds"
+                "(about 8-10 min on a 2-core machine, more on a slow network); "
+                "later runs take seconds"
             )
         errors = self.start_group([self.components[n] for n in INFRA])
         if not infra_only:
