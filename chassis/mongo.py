@@ -40,10 +40,13 @@ class TenantRepository:
 
 
 async def next_sequence(db: AsyncDatabase[dict[str, Any]], tenant: str, name: str) -> int:
-    """The next number of a per-tenant counter, atomically (one `$inc` on one document).
+    """The next number of a per-tenant counter: one `$inc` on one document.
 
-    Concurrent callers never get the same or a skipped number; two first callers racing on
-    the upsert make one of them hit the unique _id, and it simply retries.
+    On MongoDB this is atomic. FerretDB's SQLite backend can hand two concurrent callers the
+    same value, so a caller must treat the number as a candidate and let a unique index on
+    what it numbers decide (see `services.appeals.use_cases`): a duplicate retries with the
+    next value, and because every value handed out is either used or found taken, the
+    numbers stay gap-free.
     """
     counters = db["counters"]
     for _ in range(5):
@@ -57,5 +60,5 @@ async def next_sequence(db: AsyncDatabase[dict[str, Any]], tenant: str, name: st
             assert doc is not None  # upsert with AFTER always returns the document
             return int(doc["value"])
         except DuplicateKeyError:
-            continue
+            continue  # two first callers raced on the upsert
     raise RuntimeError(f"sequence {tenant}:{name} kept colliding")

@@ -6,9 +6,14 @@ from dataclasses import asdict
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
 
 from chassis.mongo import TenantRepository, next_sequence
 from services.appeals.domain import Appeal
+
+
+class NumberTaken(Exception):
+    """Another appeal already holds this registration number."""
 
 
 class AppealRepository(TenantRepository):
@@ -30,7 +35,11 @@ class AppealRepository(TenantRepository):
         doc = asdict(appeal)
         doc["_id"] = doc.pop("id")
         doc.update(version=1, outbox=outbox, outbox_pending=bool(outbox))
-        await self.collection.insert_one(doc)
+        try:
+            await self.collection.insert_one(doc)
+        except DuplicateKeyError as exc:
+            # _id is a fresh UUID, so the unique (tenant, number) index is what refused it.
+            raise NumberTaken(appeal.number) from exc
 
     async def get(self, tenant: str, appeal_id: str) -> Appeal | None:
         doc = await self.collection.find_one(

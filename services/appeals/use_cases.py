@@ -20,9 +20,10 @@ from services.appeals.domain import (
     registration_year,
     validate_draft,
 )
-from services.appeals.repository import AppealRepository
+from services.appeals.repository import AppealRepository, NumberTaken
 
 SOURCE = "/hromada/appeals"
+MAX_NUMBER_ATTEMPTS = 50
 log = structlog.get_logger("appeals")
 
 
@@ -49,15 +50,29 @@ class AppealUseCases:
             raise AppealRejected(errors)
         received_at = self.clock()
         year = registration_year(received_at, self.timezone)
-        seq = await self.repository.next_number_seq(tenant, year)
-        appeal = Appeal.register(
-            draft,
-            tenant=tenant,
-            citizen_sub=author.sub,
-            number=format_number(tenant, year, seq),
-            received_at=received_at,
-            timezone=self.timezone,
-        )
+        for _ in range(MAX_NUMBER_ATTEMPTS):
+            seq = await self.repository.next_number_seq(tenant, year)
+            appeal = Appeal.register(
+                draft,
+                tenant=tenant,
+                citizen_sub=author.sub,
+                number=format_number(tenant, year, seq),
+                received_at=received_at,
+                timezone=self.timezone,
+            )
+            try:
+                await self.repository.add(appeal, [self._registered_event(appeal)])
+                break
+            except NumberTaken:
+                continue  # the counter's value was a candidate; the unique index decided
+        else:
+            raise Problem(503, "Could not allocate a registration number; please retry.")
+        self.on_events_stored()
+        log.info("appeal.registered", appeal_id=appeal.id, number=appeal.number)
+        return appeal
+
+    @staticmethod
+    def _registered_event(appeal: Appeal) -> dict[str, object]:
         event = AppealRegistered(
             appeal_id=appeal.id,
             number=appeal.number,
@@ -69,11 +84,8 @@ class AppealUseCases:
             received_at=appeal.received_at,
             due_at=appeal.due_at,
         )
-        envelope = EventEnvelope.wrap(event, source=SOURCE, subject=appeal.id, tenant=tenant)
-        await self.repository.add(appeal, [outbox_record(envelope, event.topic)])
-        self.on_events_stored()
-        log.info("appeal.registered", appeal_id=appeal.id, number=appeal.number)
-        return appeal
+        envelope = EventEnvelope.wrap(event, source=SOURCE, subject=appeal.id, tenant=appeal.tenant)
+        return outbox_record(envelope, event.topic)
 
     async def get_appeal(self, tenant: str, viewer: Principal, appeal_id: str) -> Appeal:
         """The author sees their appeal; the council's staff see the council's appeals.
