@@ -10,12 +10,15 @@ from litestar import Controller, Response, get
 from litestar.datastructures import State
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from chassis.tracing import untraced
+
 ReadyCheck = Callable[[], Awaitable[bool]]
 
 
 async def _run_check(check: ReadyCheck, timeout_s: float) -> bool:
     try:
-        return bool(await asyncio.wait_for(check(), timeout=timeout_s))
+        with untraced():  # probes are not worth a trace each
+            return bool(await asyncio.wait_for(check(), timeout=timeout_s))
     except Exception:
         return False
 

@@ -15,7 +15,7 @@ from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.collection import AsyncCollection
 
 from chassis.logging import get_logger
-from chassis.tracing import continue_trace, current_trace_carrier
+from chassis.tracing import continue_trace, current_trace_carrier, untraced
 from contracts.envelope import EventEnvelope
 
 log = get_logger("chassis.outbox")
@@ -80,17 +80,19 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         published = 0
         for collection in self.collections:
-            cursor = collection.find(
-                {"outbox_pending": True}, {"outbox": 1, "version": 1}, limit=self.batch_size
-            )
-            async for doc in cursor:
+            with untraced():
+                pending = await collection.find(
+                    {"outbox_pending": True}, {"outbox": 1, "version": 1}, limit=self.batch_size
+                ).to_list()
+            for doc in pending:
                 for record in doc.get("outbox", []):
                     await self._publish(record)
                     published += 1
-                await collection.update_one(
-                    {"_id": doc["_id"], "version": doc.get("version")},
-                    {"$set": {"outbox": [], "outbox_pending": False}},
-                )
+                with untraced():
+                    await collection.update_one(
+                        {"_id": doc["_id"], "version": doc.get("version")},
+                        {"$set": {"outbox": [], "outbox_pending": False}},
+                    )
         return published
 
     async def _publish(self, record: dict[str, Any]) -> None:

@@ -98,6 +98,16 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+async def ensure_request_id(message: Message, scope: Scope) -> None:
+    """The middleware runs only for matched routes; this covers router 404/405 too."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    if REQUEST_ID_HEADER not in headers:
+        incoming = dict(scope.get("headers", [])).get(REQUEST_ID_HEADER.encode())
+        headers[REQUEST_ID_HEADER] = incoming.decode("latin-1") if incoming else uuid.uuid4().hex
+
+
 def create_service_app(
     infra: Infrastructure,
     *,
@@ -142,7 +152,15 @@ def create_service_app(
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         middleware=[request_context_middleware],
-        plugins=[OpenTelemetryPlugin(OpenTelemetryConfig(tracer_provider=infra.tracer_provider))],
+        before_send=[ensure_request_id],
+        plugins=[
+            OpenTelemetryPlugin(
+                OpenTelemetryConfig(
+                    tracer_provider=infra.tracer_provider,
+                    exclude=["/health", "/metrics"],  # probes every few seconds: no traces
+                )
+            )
+        ],
         dependencies={
             "principal": Provide(provide_principal),
             "maybe_principal": Provide(provide_optional_principal),

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from opentelemetry import context, propagate, trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -46,6 +47,14 @@ def current_trace_carrier() -> dict[str, str]:
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     return carrier
+
+
+@contextmanager
+def untraced() -> Iterator[None]:
+    """For background polling (outbox, retry workers): without this every poll would start a
+    root trace of its own and bury the traces people look for."""
+    with suppress_instrumentation():
+        yield
 
 
 @contextmanager

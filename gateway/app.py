@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
 from litestar import Litestar
-from litestar.config.app import AppConfig
-from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
-from litestar.types import Message, Scope
 
-from chassis.service import REQUEST_ID_HEADER, Infrastructure, create_service_app
+from chassis.service import Infrastructure, create_service_app
 from gateway.dev_identity import DevIdentityController, DevIssuer, load_or_create_signing_key
 from gateway.platform import PlatformController
 from gateway.proxy import ServiceProxy, proxy_to_service
@@ -63,7 +59,7 @@ def create_app(
         background=[seeding.run],
         ready_checks={"tenants_seeded": seeding.is_done},
         dependencies=dependencies,
-        on_app_init=[proxy.install, _echo_request_id_everywhere],
+        on_app_init=[proxy.install],
     )
 
 
@@ -72,18 +68,3 @@ def _provide(value: Any) -> Provide:
         return value
 
     return Provide(dependency, use_cache=True, sync_to_thread=False)
-
-
-def _echo_request_id_everywhere(config: AppConfig) -> AppConfig:
-    """The chassis middleware runs only for matched routes; this covers router 404/405 too."""
-    config.before_send = [*config.before_send, _ensure_request_id]
-    return config
-
-
-async def _ensure_request_id(message: Message, scope: Scope) -> None:
-    if message["type"] != "http.response.start":
-        return
-    headers = MutableScopeHeaders.from_message(message)
-    if REQUEST_ID_HEADER not in headers:
-        incoming = dict(scope.get("headers", [])).get(REQUEST_ID_HEADER.encode())
-        headers[REQUEST_ID_HEADER] = incoming.decode("latin-1") if incoming else uuid.uuid4().hex

@@ -5,8 +5,10 @@ Building an app connects nothing, so this runs without any server.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
+import os
 import pkgutil
 from pathlib import Path
 
@@ -14,11 +16,18 @@ from faststream.specification import AsyncAPI
 
 import services
 
+# The documents name the cluster's bootstrap address, not whatever this shell points at.
+for name in [n for n in os.environ if n.startswith("HROMADA_") and n.endswith("KAFKA_BOOTSTRAP")]:
+    del os.environ[name]
+
 OUT = Path(__file__).resolve().parents[1] / "docs" / "asyncapi"
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+    parser = argparse.ArgumentParser(description="Write AsyncAPI documents.")
+    parser.add_argument("--out", type=Path, default=OUT)
+    out: Path = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
     for module in pkgutil.iter_modules(services.__path__):
         app_module = importlib.import_module(f"services.{module.name}.app")
         app = app_module.create_app()
@@ -27,9 +36,9 @@ def main() -> None:
             continue
         spec = AsyncAPI(broker, title=f"Hromada {module.name}", version="1.0.0").to_specification()
         document = json.loads(spec.to_json())
-        path = OUT / f"{module.name}.json"
+        path = out / f"{module.name}.json"
         path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote {path.relative_to(OUT.parents[1])}")
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

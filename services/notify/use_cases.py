@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from chassis.tracing import untraced
 from contracts.appeals import AppealRegistered
 from contracts.envelope import EventEnvelope
 from services.notify.email_client import EmailClient, OutgoingEmail
@@ -76,12 +77,16 @@ class NotifyUseCases:
     async def retry_due_deliveries(self) -> int:
         """Send every notice whose retry is due; returns how many were attempted."""
         attempted = 0
-        while (delivery := await self.deliveries.claim_due_retry(self.clock())) is not None:
+        while (delivery := await self._next_due()) is not None:
             attempted += 1
             await self._send(
                 delivery["_id"], OutgoingEmail(**delivery["message"]), delivery["attempts"]
             )
         return attempted
+
+    async def _next_due(self) -> dict[str, Any] | None:
+        with untraced():  # polling every few seconds is not worth a trace each time
+            return await self.deliveries.claim_due_retry(self.clock())
 
     async def run_retry_worker(self, interval_s: float = 5.0) -> None:
         while True:
