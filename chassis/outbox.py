@@ -1,14 +1,20 @@
 """Transactional outbox without transactions: an aggregate and the events its change emits are
-written in ONE single-document write; the relay publishes them and clears them.
+written in ONE single-document write (`outbox` list on the document); the relay publishes them
+and removes exactly the records it published.
 
-A document carries `outbox` (a list of records) and `outbox_pending: true`. The relay clears
-the list only if the document's `version` is unchanged, so an event appended by a concurrent
-change is never lost (it may be published twice; consumers de-duplicate by event id).
+Finding work: a writer tells the relay which document it changed (`notify(collection, id)`),
+so the relay reads it by `_id` only — the one lookup every MongoDB-wire server answers from an
+index (FerretDB's SQLite backend decodes the whole collection for any other filter). A sweep of
+all documents with a non-empty outbox runs at start-up, every `sweep_interval_s`, and whenever
+`wake()` is called without saying what changed: it catches what another replica, a crash or a
+Kafka outage left behind. Events may be published twice (a crash between publish and removal);
+consumers de-duplicate by event id.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -33,44 +39,54 @@ def outbox_record(envelope: EventEnvelope, topic: str) -> dict[str, Any]:
 
 
 class OutboxRelay:
-    """Publishes pending outbox records of the given collections; woken after each write and
-    polling as a safety net (a restart or a Kafka outage leaves records to pick up)."""
+    """Publishes the outbox records of the given collections."""
 
     def __init__(
         self,
         broker: KafkaBroker,
         collections: list[AsyncCollection[dict[str, Any]]],
         poll_interval_s: float = 1.0,
+        sweep_interval_s: float = 30.0,
         batch_size: int = 200,
         publish_timeout_s: float = 10.0,
     ) -> None:
         self.broker = broker
-        self.collections = collections
+        self.collections = {c.name: c for c in collections}
         self.poll_interval_s = poll_interval_s
+        self.sweep_interval_s = sweep_interval_s
         self.batch_size = batch_size
         self.publish_timeout_s = publish_timeout_s
+        self._changed: set[tuple[str, Any]] = set()
+        self._sweep_requested = True  # at start-up: pick up what a previous run left
+        self._last_sweep = 0.0
         self._wake = asyncio.Event()
 
     async def ensure_indexes(self) -> None:
-        for collection in self.collections:
-            await collection.create_index("outbox_pending")
+        """Nothing to index: the relay reads by `_id`, and the sweep is a periodic scan."""
+
+    def notify(self, collection: str, document_id: Any) -> None:
+        """A writer stored events on this document: publish them now."""
+        self._changed.add((collection, document_id))
+        self._wake.set()
 
     def wake(self) -> None:
+        """Something changed somewhere: sweep every collection."""
+        self._sweep_requested = True
         self._wake.set()
 
     async def run(self) -> None:
         backoff = self.poll_interval_s
         while True:
             try:
-                published = await self.relay_once()
+                await self.relay_once()
                 backoff = self.poll_interval_s
-                if published:
-                    continue  # there may be more than one batch
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.warning("outbox.relay_failed", error=type(exc).__name__, retry_in_s=backoff)
                 backoff = min(backoff * 2, 15.0)
+            if self._changed or self._sweep_requested:
+                continue
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
             except TimeoutError:
@@ -78,22 +94,42 @@ class OutboxRelay:
             self._wake.clear()
 
     async def relay_once(self) -> int:
-        published = 0
-        for collection in self.collections:
-            with untraced():
-                pending = await collection.find(
-                    {"outbox_pending": True}, {"outbox": 1, "version": 1}, limit=self.batch_size
-                ).to_list()
-            for doc in pending:
-                for record in doc.get("outbox", []):
-                    await self._publish(record)
-                    published += 1
+        """Publish what writers reported, and sweep when it is due; returns events published."""
+        due = time.monotonic() - self._last_sweep >= self.sweep_interval_s
+        if self._sweep_requested or due:
+            self._sweep_requested = False
+            self._last_sweep = time.monotonic()
+            for name, collection in self.collections.items():
                 with untraced():
-                    await collection.update_one(
-                        {"_id": doc["_id"], "version": doc.get("version")},
-                        {"$set": {"outbox": [], "outbox_pending": False}},
-                    )
+                    found = await collection.find(
+                        {"outbox.0": {"$exists": True}}, {"_id": 1}, limit=self.batch_size
+                    ).to_list()
+                self._changed.update((name, doc["_id"]) for doc in found)
+                if len(found) == self.batch_size:
+                    self._sweep_requested = True  # more than one batch left behind
+        published = 0
+        while self._changed:
+            name, document_id = self._changed.pop()
+            try:
+                published += await self._relay_document(self.collections[name], document_id)
+            except BaseException:
+                self._changed.add((name, document_id))  # try again next round
+                raise
         return published
+
+    async def _relay_document(
+        self, collection: AsyncCollection[dict[str, Any]], doc_id: Any
+    ) -> int:
+        with untraced():
+            doc = await collection.find_one({"_id": doc_id}, {"outbox": 1})
+        records = (doc or {}).get("outbox") or []
+        for record in records:
+            await self._publish(record)
+        if records:
+            with untraced():
+                # Remove exactly what was published: records a concurrent change appended stay.
+                await collection.update_one({"_id": doc_id}, {"$pullAll": {"outbox": records}})
+        return len(records)
 
     async def _publish(self, record: dict[str, Any]) -> None:
         envelope = record["envelope"]

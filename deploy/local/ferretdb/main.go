@@ -19,19 +19,25 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address for the MongoDB wire protocol")
 	dataDir := flag.String("data", ".stack/data/mongodb", "directory for the SQLite files")
+	postgresURL := flag.String("postgresql-url", "",
+		"use the PostgreSQL backend at this URL instead of SQLite (filters and sorts are pushed down to SQL)")
 	flag.Parse()
 
-	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-		log.Fatalf("create data dir: %v", err)
+	config := &ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
-
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
-	})
+	if *postgresURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *postgresURL
+	} else {
+		if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+			log.Fatalf("create data dir: %v", err)
+		}
+		config.Handler = "sqlite"
+		config.SQLiteURL = "file:" + *dataDir + "/"
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		log.Fatalf("start ferretdb: %v", err)
 	}
@@ -39,7 +45,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	log.Printf("ferretdb listening on %s, data in %s", *listen, *dataDir)
+	log.Printf("ferretdb listening on %s with the %s backend", *listen, config.Handler)
 	if err := f.Run(ctx); err != nil {
 		log.Fatalf("ferretdb: %v", err)
 	}

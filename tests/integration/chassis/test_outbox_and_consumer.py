@@ -103,7 +103,7 @@ async def test_relay_publishes_outbox_events_once_and_clears_them(
     assert records[0].key == event.key.encode()
     assert json.loads(records[0].value)["id"] == event.id
     stored = await things.find_one({"_id": event.subject})
-    assert stored["outbox"] == [] and stored["outbox_pending"] is False
+    assert stored["outbox"] == []
 
 
 async def test_relay_keeps_an_event_appended_by_a_concurrent_change(
@@ -136,11 +136,28 @@ async def test_relay_keeps_an_event_appended_by_a_concurrent_change(
     await relay.relay_once()
     relay._publish = original_publish  # type: ignore[method-assign]
     stored = await things.find_one({"_id": "t1"})
-    assert stored["outbox_pending"] is True
-    assert second.id in [r["id"] for r in stored["outbox"]]
-    await relay.relay_once()
-    ids = {json.loads(r.value)["id"] for r in await read_topic(topic, 3)}
+    assert [r["id"] for r in stored["outbox"]] == [second.id]  # removed only what it sent
+    relay.notify("things", "t1")  # the concurrent writer reports its change
+    assert await relay.relay_once() == 1
+    ids = {json.loads(r.value)["id"] for r in await read_topic(topic, 2)}
     assert {first.id, second.id} <= ids
+
+
+async def test_writer_notification_is_relayed_without_a_sweep(
+    db: Any, broker: KafkaBroker, topic: str
+) -> None:
+    await broker.start()
+    things = db["things"]
+    relay = OutboxRelay(broker, [things])
+    await relay.relay_once()  # the start-up sweep finds nothing
+    event = envelope()
+    await things.insert_one(
+        {"_id": "t2", "tenant": "chernivtsi", "outbox": [outbox_record(event, topic)]}
+    )
+    relay.notify("things", "t2")
+    assert await relay.relay_once() == 1
+    assert (await things.find_one({"_id": "t2"}))["outbox"] == []
+    assert json.loads((await read_topic(topic, 1))[0].value)["id"] == event.id
 
 
 async def test_consumer_handles_a_redelivered_event_once(
