@@ -1,12 +1,17 @@
 """Deliveries: one record per (event, channel), so a notice is sent at most once, and a notice
-that could not be sent yet is kept and retried instead of lost."""
+that could not be sent yet is kept and retried instead of lost.
+
+Unfinished deliveries also have an entry in the small `delivery_queue` collection (due time of
+the next attempt). The retry worker looks only there, so its polling costs nothing however
+many deliveries were ever made (FerretDB scans a whole collection for any non-_id filter).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from chassis.mongo import TenantRepository
@@ -23,7 +28,11 @@ class DeliveryRepository(TenantRepository):
             [("tenant", ASCENDING), ("citizen_sub", ASCENDING), ("created_at", DESCENDING)]
         )
         # The retry worker looks across tenants for what is due.
-        await self.collection.create_index([("status", ASCENDING), ("next_attempt_at", ASCENDING)])
+        await self.queue.create_index([("due_at", ASCENDING)])
+
+    @property
+    def queue(self) -> Any:
+        return self.db["delivery_queue"]
 
     async def claim(self, delivery_id: str, record: dict[str, Any]) -> bool:
         """Claim a delivery before sending. False if it was already sent or is queued for retry.
@@ -33,6 +42,12 @@ class DeliveryRepository(TenantRepository):
         SMTP round trip.
         """
         now = datetime.now(UTC)
+        # Queued first: a crash after this point leaves an entry the retry worker picks up.
+        await self.queue.update_one(
+            {"_id": delivery_id},
+            {"$set": {"tenant": record.get("tenant"), "due_at": now + STALE_SENDING}},
+            upsert=True,
+        )
         try:
             await self.collection.insert_one(
                 {
@@ -46,11 +61,15 @@ class DeliveryRepository(TenantRepository):
             )
             return True
         except DuplicateKeyError:
-            existing = await self.collection.find_one_and_update(
-                {"_id": delivery_id, "status": "sending"},
-                {"$set": {"updated_at": now}, "$inc": {"attempts": 1}},
+            existing = await self.collection.find_one({"_id": delivery_id}, {"status": 1})
+            if existing is None or existing["status"] != "sending":
+                if existing is not None and existing["status"] == "sent":
+                    await self.queue.delete_one({"_id": delivery_id})
+                return False
+            await self.collection.update_one(
+                {"_id": delivery_id}, {"$set": {"updated_at": now}, "$inc": {"attempts": 1}}
             )
-            return existing is not None
+            return True
 
     async def mark_sent(self, delivery_id: str) -> None:
         now = datetime.now(UTC)
@@ -58,6 +77,7 @@ class DeliveryRepository(TenantRepository):
             {"_id": delivery_id},
             {"$set": {"status": "sent", "sent_at": now, "updated_at": now, "error": None}},
         )
+        await self.queue.delete_one({"_id": delivery_id})
 
     async def schedule_retry(
         self, delivery_id: str, error: str, next_attempt_at: datetime | None
@@ -75,18 +95,33 @@ class DeliveryRepository(TenantRepository):
                 }
             },
         )
+        if next_attempt_at is None:
+            await self.queue.delete_one({"_id": delivery_id})
+        else:
+            await self.queue.update_one(
+                {"_id": delivery_id}, {"$set": {"due_at": next_attempt_at}}, upsert=True
+            )
 
     async def claim_due_retry(self, now: datetime) -> dict[str, Any] | None:
-        """Atomically take one delivery whose retry is due (or whose sender crashed)."""
-        return await self.collection.find_one_and_update(
-            {
-                "$or": [
-                    {"status": "retrying", "next_attempt_at": {"$lte": now}},
-                    {"status": "sending", "updated_at": {"$lt": now - STALE_SENDING}},
-                ]
-            },
-            {"$set": {"status": "sending", "updated_at": now}, "$inc": {"attempts": 1}},
+        """Take one delivery whose next attempt is due (or whose sender crashed mid-send).
+
+        The queue entry is pushed forward as the claim, so another worker skips it while this
+        attempt runs; if this worker dies, the entry falls due again.
+        """
+        entry = await self.queue.find_one_and_update(
+            {"due_at": {"$lte": now}}, {"$set": {"due_at": now + STALE_SENDING}}
         )
+        if entry is None:
+            return None
+        delivery = await self.collection.find_one_and_update(
+            {"_id": entry["_id"]},
+            {"$set": {"status": "sending", "updated_at": now}, "$inc": {"attempts": 1}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if delivery is None or "message" not in delivery:
+            await self.queue.delete_one({"_id": entry["_id"]})  # nothing left to send
+            return await self.claim_due_retry(now)
+        return delivery
 
     async def list_for_citizen(
         self, tenant: str, citizen_sub: str, limit: int
