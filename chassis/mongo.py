@@ -38,6 +38,20 @@ class TenantRepository:
     def scoped(tenant: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
         return {**(query or {}), "tenant": tenant}
 
+    async def find_owned(
+        self, tenant: str, doc_id: Any, projection: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        """One document by `_id`, if it belongs to `tenant`.
+
+        The filter is `_id` alone because that is the lookup every MongoDB-wire server answers
+        from an index (FerretDB's SQLite backend scans the collection for any other filter,
+        even `_id` plus `tenant`); the tenant is then checked here, so no call can cross.
+        """
+        if projection is not None and 0 not in projection.values():
+            projection = {**projection, "tenant": 1}
+        doc = await self.collection.find_one({"_id": doc_id}, projection)
+        return doc if doc is not None and doc.get("tenant") == tenant else None
+
 
 async def next_sequence(db: AsyncDatabase[dict[str, Any]], tenant: str, name: str) -> int:
     """The next number of a per-tenant counter: one `$inc` on one document.
