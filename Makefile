@@ -53,6 +53,14 @@ format: install ## Format the code
 	@$(UV) run --frozen ruff format .
 	@$(UV) run --frozen ruff check --fix .
 
+.PHONY: cli
+cli: install ## Show the `hromada` CLI's commands (stack, tenant, demo seed, token): `uv run hromada --help`
+	@$(UV) run --frozen hromada --help
+
+.PHONY: demo
+demo: install ## File a few demo appeals in the demo councils through the gateway (needs `make up`)
+	@$(UV) run --frozen hromada demo seed
+
 .PHONY: asyncapi
 asyncapi: install ## Write each service's AsyncAPI document into docs/asyncapi/
 	@$(UV) run --frozen python scripts/asyncapi.py

@@ -10,6 +10,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.trace import TracerProvider
 
+from chassis.background import cancelling
 from chassis.logging import get_logger
 from chassis.settings import ServiceSettings
 
@@ -39,6 +40,8 @@ async def start_broker_until_up(broker: KafkaBroker, max_backoff_s: float = 10.0
             log.info("kafka.connected")
             return
         except Exception as exc:  # aiokafka raises several unrelated types while Kafka is away
+            if cancelling():
+                raise
             log.warning("kafka.unavailable", error=type(exc).__name__, retry_in_s=backoff)
             try:
                 await broker.stop()

@@ -20,6 +20,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.collection import AsyncCollection
 
+from chassis.background import cancelling
 from chassis.logging import get_logger
 from chassis.tracing import continue_trace, current_trace_carrier, untraced
 from contracts.envelope import EventEnvelope
@@ -80,15 +81,17 @@ class OutboxRelay:
             try:
                 await self.relay_once()
                 backoff = self.poll_interval_s
-            except asyncio.CancelledError:
-                raise
             except Exception as exc:
+                # A driver may turn our cancellation into its own error: never loop on past it.
+                if cancelling():
+                    raise
                 log.warning("outbox.relay_failed", error=type(exc).__name__, retry_in_s=backoff)
                 backoff = min(backoff * 2, 15.0)
             if self._changed or self._sweep_requested:
                 continue
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+                async with asyncio.timeout(backoff):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
             self._wake.clear()

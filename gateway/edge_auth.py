@@ -3,6 +3,8 @@ that is sent is always checked. Services verify the same token again themselves.
 
 from __future__ import annotations
 
+import re
+
 from chassis.auth import JwtVerifier, Principal
 from chassis.logging import get_logger
 from chassis.problems import Problem
@@ -10,6 +12,13 @@ from chassis.problems import Problem
 log = get_logger("gateway.auth")
 
 ANONYMOUS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Open311 clients file requests with the spec's `api_key` form field, not a bearer token; the
+# appeals service checks the key (and a bearer token, when one is sent instead).
+_OPEN311_FILING = re.compile(r"^/api/v1/[^/]+/open311/v2/requests\.(json|xml)$")
+
+
+def is_api_key_route(method: str, path: str) -> bool:
+    return method.upper() == "POST" and bool(_OPEN311_FILING.match(path))
 
 
 def _rejected(reason: str, detail: str) -> Problem:
@@ -19,11 +28,11 @@ def _rejected(reason: str, detail: str) -> Problem:
 
 
 async def authenticate_at_edge(
-    method: str, authorization: str | None, verifier: JwtVerifier
+    method: str, authorization: str | None, verifier: JwtVerifier, path: str = ""
 ) -> Principal | None:
     """The verified caller, None for an anonymous read, or a 401 problem."""
     if not authorization:
-        if method.upper() in ANONYMOUS_METHODS:
+        if method.upper() in ANONYMOUS_METHODS or is_api_key_route(method, path):
             return None
         raise _rejected("missing_token", "A bearer token is required for this request.")
     scheme, _, token = authorization.partition(" ")

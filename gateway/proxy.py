@@ -24,8 +24,10 @@ from prometheus_client import Counter, Histogram
 from chassis.auth import JwtVerifier
 from chassis.logging import get_logger
 from chassis.problems import Problem
+from gateway.circuit_breaker import FAILURE_STATUSES, CircuitBreakers
 from gateway.edge_auth import authenticate_at_edge
 from gateway.headers import client_response_headers, upstream_request_headers
+from gateway.rate_limits import EdgeRateLimits
 from gateway.settings import GatewaySettings
 from gateway.tenants import TenantDirectory, resolve_tenant
 
@@ -66,8 +68,14 @@ class ServiceProxy:
         tenants: TenantDirectory,
         verifier: JwtVerifier,
         transport: httpx.AsyncBaseTransport | None = None,
+        rate_limits: EdgeRateLimits | None = None,
+        breakers: CircuitBreakers | None = None,
     ) -> None:
         self.services = {name: url.rstrip("/") for name, url in settings.service_urls.items()}
+        self.rate_limits = rate_limits
+        self.breakers = breakers or CircuitBreakers(
+            settings.breaker_failure_threshold, settings.breaker_cooldown_s
+        )
         self.tenants = tenants
         self.verifier = verifier
         self.max_body_bytes = settings.max_body_bytes
@@ -106,11 +114,23 @@ class ServiceProxy:
         base_url = self.services.get(service)
         if base_url is None:
             raise Problem(404, f"There is no service '{service[:40]}'.")
-        await resolve_tenant(self.tenants, tenant)
+        council = await resolve_tenant(self.tenants, tenant, request.method)  # 404, or 423
         _reject_dot_segments(request.scope["path"])
-        await authenticate_at_edge(
-            request.method, request.headers.get("authorization"), self.verifier
+        principal = await authenticate_at_edge(
+            request.method,
+            request.headers.get("authorization"),
+            self.verifier,
+            request.scope["path"],  # Open311 filing authenticates by api_key (edge_auth)
         )
+        if self.rate_limits is not None:  # 429 before anything reaches the service
+            await self.rate_limits.enforce(
+                tenant=council.slug,
+                tenant_settings=council.settings,
+                method=request.method,
+                path=request.scope["path"],
+                user=principal.sub if principal else None,
+                client_ip=request.client.host if request.client else None,
+            )
         content = self._body_of(request)
         headers = upstream_request_headers(
             request.scope["headers"],
@@ -147,19 +167,36 @@ class ServiceProxy:
         return self._client
 
     async def _send(self, upstream: httpx.Request, service: str) -> httpx.Response:
+        breaker = self.breakers.for_service(service)
+        try:
+            breaker.admit()  # an open breaker: 503 at once, the service is not called
+        except Problem:
+            _count(service, "circuit_open")
+            raise
         started = time.perf_counter()
         try:
             response = await self._require_client().send(upstream, stream=True)
         except _BodyTooLarge as exc:
             # The stream was cut mid-body, so the service never saw a complete request.
+            breaker.abandoned()
             _count(service, "body_too_large")
             raise self._too_large() from exc
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            breaker.failed()
             raise _upstream_failed(service, exc, 503, "The service is not reachable.") from exc
         except httpx.TimeoutException as exc:
+            breaker.failed()
             raise _upstream_failed(service, exc, 504, "The service did not answer.") from exc
         except httpx.TransportError as exc:
+            breaker.failed()
             raise _upstream_failed(service, exc, 502, "The service's answer broke.") from exc
+        except BaseException:
+            breaker.abandoned()  # cancelled (client gone): says nothing about the service
+            raise
+        if response.status_code in FAILURE_STATUSES:
+            breaker.failed()
+        else:
+            breaker.succeeded()
         UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
         _count(service, str(response.status_code))
         return response

@@ -31,8 +31,24 @@ class GatewaySettings(ServiceSettings):
     upstream_max_connections: int = 200
     max_body_bytes: int = MIB
 
+    # Edge hardening (rate_limits.py, cors.py, circuit_breaker.py). Councils override the
+    # per-user limits in their settings (`rate_limits`).
+    rate_limits_enabled: bool = True
+    sensitive_writes_per_minute: int = 20
+    requests_per_minute: int = 600
+    anonymous_requests_per_minute_per_ip: int = 1200
+    rate_limit_store_timeout_s: float = 2.0
+    rate_limit_fail_open_s: float = 5.0
+    cors_max_age_s: int = 600
+    breaker_failure_threshold: int = 5
+    breaker_cooldown_s: float = 10.0
+
     tenant_cache_s: float = 5.0
     seed_demo_tenants: bool = True
+
+    docs_cache_s: float = 15.0
+    docs_fetch_timeout_s: float = 3.0
+    asyncapi_dir: Path | None = None  # default: docs/asyncapi/ of the checkout
 
     dev_key_file: Path = Path(".stack/data/gateway/dev-signing-key.json")
     dev_token_max_lifetime_s: int = 7 * 24 * 3600
@@ -47,6 +63,8 @@ class GatewaySettings(ServiceSettings):
             "queue": self.queue_url,
             "payments": self.payments_url,
             "notify": self.notify_url,
+            # Open311 GeoReport v2 (`/api/v1/{tenant}/open311/v2/...`) is served by appeals.
+            "open311": self.appeals_url,
         }
 
     @property

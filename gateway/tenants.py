@@ -1,28 +1,30 @@
-"""The tenant registry: which councils this installation serves, kept in MongoDB and cached
-briefly in memory because every proxied request looks its tenant up."""
+"""Councils (tenants) as the edge sees them: the `Tenant` value, the directory the proxy and
+the platform routes look councils up in (`TenantRegistry` in `tenant_registry.py` is the
+MongoDB one), the resolve rule (404 unknown, 423 changes to a read-only council), the event a
+change emits, and the demo councils seeded at start-up."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
-
-from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import PyMongoError
 
 from chassis.logging import get_logger
 from chassis.problems import Problem
+from contracts.envelope import EventEnvelope
+from contracts.platform import CouncilName, TenantState
+from gateway.tenant_settings import TenantSettings, stored_settings
 
 log = get_logger("gateway.tenants")
 
-TENANTS_COLLECTION = "tenants"
+EVENT_SOURCE = "/hromada/gateway"
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
 # First path segments the platform keeps for itself; no council may be called like this.
 RESERVED_SLUGS = frozenset({"platform", "auth", "dev", "docs", "health", "admin"})
+# What a deactivated (read-only) council still answers.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_tenant_slug(slug: str) -> bool:
@@ -38,7 +40,7 @@ class Tenant:
     timezone: str = "Europe/Kyiv"
     locale: str = "uk"
     active: bool = True
-    settings: Mapping[str, Any] = field(default_factory=dict)
+    settings: TenantSettings = field(default_factory=TenantSettings)
 
     def public_view(self) -> dict[str, Any]:
         return {
@@ -48,15 +50,23 @@ class Tenant:
             "locale": self.locale,
         }
 
-    def to_document(self, created_at: datetime) -> dict[str, Any]:
+    def admin_view(self) -> dict[str, Any]:
+        """What a platform administrator sees: the public facts, state and settings."""
+        return {**self.public_view(), "active": self.active, "settings": self.settings_document()}
+
+    def settings_document(self) -> dict[str, Any]:
+        return self.settings.as_document()
+
+    def state_document(self) -> dict[str, Any]:
+        """The fields a change may touch; `tenant` too, as on every stored document."""
         return {
+            "tenant": self.slug,
             "slug": self.slug,
             "name": dict(self.name),
             "timezone": self.timezone,
             "locale": self.locale,
             "active": self.active,
-            "settings": dict(self.settings),
-            "created_at": created_at,
+            "settings": self.settings_document(),
         }
 
     @classmethod
@@ -67,8 +77,21 @@ class Tenant:
             timezone=str(doc.get("timezone") or "Europe/Kyiv"),
             locale=str(doc.get("locale") or "uk"),
             active=bool(doc.get("active", False)),
-            settings=dict(doc.get("settings") or {}),
+            settings=stored_settings(doc.get("settings")),
         )
+
+
+def tenant_event(tenant: Tenant, event: type[TenantState]) -> EventEnvelope:
+    """The envelope of a tenant event carrying the tenant's whole new state."""
+    payload = event(
+        slug=tenant.slug,
+        name=CouncilName.model_validate(dict(tenant.name)),
+        timezone=tenant.timezone,
+        locale=tenant.locale,
+        active=tenant.active,
+        settings=tenant.settings_document(),
+    )
+    return EventEnvelope.wrap(payload, source=EVENT_SOURCE, subject=tenant.slug, tenant=tenant.slug)
 
 
 DEMO_TENANTS = (
@@ -82,80 +105,44 @@ DEMO_TENANTS = (
 class TenantDirectory(Protocol):
     """What the edge needs from the registry; unit tests pass an in-memory fake."""
 
+    async def find(self, slug: str) -> Tenant | None:
+        """The council, active or not."""
+        ...
+
     async def find_active(self, slug: str) -> Tenant | None: ...
 
     async def list_active(self) -> list[Tenant]: ...
 
+    async def list_all(self) -> list[Tenant]:
+        """Every council, active or not, by slug."""
+        ...
+
     async def seed(self, tenants: Iterable[Tenant]) -> None: ...
 
 
-async def resolve_tenant(directory: TenantDirectory, slug: str) -> Tenant:
-    """The active tenant a request names, or a 404 problem (malformed and reserved slugs too)."""
-    tenant = await directory.find_active(slug) if is_tenant_slug(slug) else None
+@runtime_checkable
+class TenantStore(TenantDirectory, Protocol):
+    """The platform administration's side: onboarding and changes."""
+
+    async def register(self, tenant: Tenant) -> Tenant: ...
+
+    async def update(self, slug: str, change: Callable[[Tenant], Tenant]) -> Tenant: ...
+
+
+async def resolve_tenant(directory: TenantDirectory, slug: str, method: str = "GET") -> Tenant:
+    """The tenant a request names, or a problem: 404 for an unknown, malformed or reserved
+    slug; 423 for a change (not GET/HEAD/OPTIONS) to a deactivated, read-only council."""
+    tenant = await directory.find(slug) if is_tenant_slug(slug) else None
     if tenant is None:
         raise Problem(404, f"There is no council '{slug[:40]}' on this platform.")
+    if not tenant.active and method.upper() not in READ_METHODS:
+        raise Problem(
+            423,
+            f"Громаду «{tenant.name.get('uk') or tenant.slug}» деактивовано: її дані доступні "
+            "лише для читання. "
+            f"The council '{tenant.slug}' is deactivated: its data is read-only.",
+        )
     return tenant
-
-
-class TenantRegistry:
-    """Tenants in the gateway's own database, read through a snapshot that lives a few seconds.
-
-    The snapshot holds only what the database said, so an unknown slug is never served; a new
-    or deactivated council takes effect within ``cache_ttl_s``.
-    """
-
-    def __init__(
-        self,
-        collection: AsyncCollection[dict[str, Any]],
-        cache_ttl_s: float = 5.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.collection = collection
-        self.cache_ttl_s = cache_ttl_s
-        self._clock = clock
-        self._snapshot: dict[str, Tenant] = {}
-        self._loaded_at: float | None = None
-        self._lock = asyncio.Lock()
-
-    async def seed(self, tenants: Iterable[Tenant]) -> None:
-        """Create the given tenants if missing; existing ones (and their edits) stay untouched."""
-        now = datetime.now(UTC)
-        slugs = []
-        for tenant in tenants:
-            await self.collection.update_one(
-                {"_id": tenant.slug},
-                {"$setOnInsert": tenant.to_document(now)},
-                upsert=True,
-            )
-            slugs.append(tenant.slug)
-        self._loaded_at = None  # show the seeded tenants on the next lookup
-        log.info("tenants.seeded", tenants=slugs)
-
-    async def find_active(self, slug: str) -> Tenant | None:
-        return (await self._active_tenants()).get(slug)
-
-    async def list_active(self) -> list[Tenant]:
-        return sorted((await self._active_tenants()).values(), key=lambda t: t.slug)
-
-    async def _active_tenants(self) -> dict[str, Tenant]:
-        if self._is_fresh():
-            return self._snapshot
-        async with self._lock:  # one reload at a time; the others wait and reuse it
-            if not self._is_fresh():
-                self._snapshot = await self._load()
-                self._loaded_at = self._clock()
-        return self._snapshot
-
-    def _is_fresh(self) -> bool:
-        return self._loaded_at is not None and self._clock() - self._loaded_at < self.cache_ttl_s
-
-    async def _load(self) -> dict[str, Tenant]:
-        try:
-            docs = await self.collection.find({"active": True}).to_list(None)
-        except PyMongoError as exc:
-            log.warning("tenants.load_failed", error=type(exc).__name__)
-            raise Problem(503, "The tenant registry is not available.") from exc
-        return {str(doc["_id"]): Tenant.from_document(doc) for doc in docs}
 
 
 class TenantSeeding:

@@ -1,15 +1,23 @@
-"""Appeals storage: one document per appeal, its outbox events written in the same insert."""
+"""Appeals storage: one document per appeal. A change, its audit entry and its outbox events are
+ONE single-document update, guarded by the version that was read (optimistic concurrency)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from chassis.mongo import TenantRepository, next_sequence
-from services.appeals.domain import Appeal
+from services.appeals.domain import OPEN_STATUSES, Appeal
+from services.appeals.domain.similarity import EarlierAppeal
+from services.appeals.listing import LIST_SORT
+
+# Never rewritten by a change: the identity and what the citizen filed.
+_IMMUTABLE = {"id", "tenant", "number", "citizen_sub", "received_at", "audit", "version"}
+LIST_PROJECTION = {"text": 0, "audit": 0, "history": 0, "outbox": 0, "answer": 0, "address": 0}
 
 
 class NumberTaken(Exception):
@@ -20,13 +28,24 @@ class AppealRepository(TenantRepository):
     collection_name = "appeals"
 
     async def ensure_indexes(self) -> None:
+        tenant = ("tenant", ASCENDING)
+        await self.collection.create_index([tenant, ("number", ASCENDING)], unique=True)
         await self.collection.create_index(
-            [("tenant", ASCENDING), ("number", ASCENDING)], unique=True
+            [tenant, ("citizen_sub", ASCENDING), ("received_at", DESCENDING)]
         )
+        await self.collection.create_index([tenant, ("due_at", ASCENDING)])
+        await self.collection.create_index([tenant, *LIST_SORT])
+        await self.collection.create_index([tenant, ("status", ASCENDING), *LIST_SORT])
         await self.collection.create_index(
-            [("tenant", ASCENDING), ("citizen_sub", ASCENDING), ("received_at", DESCENDING)]
+            [tenant, ("clock_pending", ASCENDING), ("due_at", ASCENDING)]
         )
-        await self.collection.create_index([("tenant", ASCENDING), ("due_at", ASCENDING)])
+        # Appeals filed before the workflow existed sort with the others in staff lists.
+        await self.collection.update_many(
+            {"priority": {"$exists": False}}, {"$set": {"priority": False}}
+        )
+        await self.collection.update_many(
+            {"clock_pending": {"$exists": False}}, {"$set": {"clock_pending": True}}
+        )
 
     async def next_number_seq(self, tenant: str, year: int) -> int:
         return await next_sequence(self.db, tenant, f"appeal-number:{year}")
@@ -34,7 +53,7 @@ class AppealRepository(TenantRepository):
     async def add(self, appeal: Appeal, outbox: list[dict[str, Any]]) -> None:
         doc = asdict(appeal)
         doc["_id"] = doc.pop("id")
-        doc.update(version=1, outbox=outbox, outbox_pending=bool(outbox))
+        doc.update(version=1, outbox=outbox)
         try:
             await self.collection.insert_one(doc)
         except DuplicateKeyError as exc:
@@ -42,12 +61,70 @@ class AppealRepository(TenantRepository):
             raise NumberTaken(appeal.number) from exc
 
     async def get(self, tenant: str, appeal_id: str) -> Appeal | None:
-        doc = await self.collection.find_one(
-            self.scoped(tenant, {"_id": appeal_id}), {"outbox": 0, "outbox_pending": 0}
+        doc = await self.find_owned(tenant, appeal_id, {"outbox": 0, "outbox_pending": 0})
+        return to_appeal(doc) if doc else None
+
+    async def save_change(
+        self, appeal: Appeal, audit_entry: dict[str, Any], outbox: list[dict[str, Any]]
+    ) -> bool:
+        """Store the changed appeal, append its audit entry and events, in one update that
+        applies only if nobody changed the appeal since it was read. False on a conflict."""
+        fields = {k: v for k, v in asdict(appeal).items() if k not in _IMMUTABLE}
+        update: dict[str, Any] = {
+            "$set": {**fields, "version": appeal.version + 1},
+            "$push": {"audit": audit_entry},
+        }
+        if outbox:
+            update["$push"]["outbox"] = {"$each": outbox}
+        result = await self.collection.update_one(
+            self.scoped(appeal.tenant, {"_id": appeal.id, "version": appeal.version}), update
         )
-        return _to_appeal(doc) if doc else None
+        return result.modified_count == 1
+
+    async def recent_by_citizen(
+        self, tenant: str, citizen_sub: str, since: datetime
+    ) -> list[EarlierAppeal]:
+        cursor = self.collection.find(
+            self.scoped(tenant, {"citizen_sub": citizen_sub, "received_at": {"$gte": since}}),
+            {"number": 1, "subject_tokens": 1, "received_at": 1},
+            limit=200,
+        )
+        return [
+            EarlierAppeal(
+                id=d["_id"],
+                number=d["number"],
+                subject_tokens=frozenset(d.get("subject_tokens") or []),
+                received_at=d["received_at"],
+            )
+            async for d in cursor
+        ]
+
+    async def find_page(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+        """One page of a list query built by `listing.build_query` (already tenant-scoped)."""
+        cursor = self.collection.find(query, LIST_PROJECTION, sort=LIST_SORT, limit=limit)
+        return [doc async for doc in cursor]
+
+    async def tenants(self) -> list[str]:
+        return [str(t) for t in await self.collection.distinct("tenant")]
+
+    async def clock_candidates(self, tenant: str, until: datetime, limit: int) -> list[str]:
+        """Open appeals of a tenant due before `until`: the statutory clock checks these."""
+        cursor = self.collection.find(
+            self.scoped(
+                tenant,
+                {
+                    "clock_pending": True,
+                    "status": {"$in": list(OPEN_STATUSES)},
+                    "due_at": {"$lte": until},
+                },
+            ),
+            {"_id": 1},
+            sort=[("due_at", ASCENDING)],
+            limit=limit,
+        )
+        return [d["_id"] async for d in cursor]
 
 
-def _to_appeal(doc: dict[str, Any]) -> Appeal:
-    fields = {k: v for k, v in doc.items() if k in Appeal.__dataclass_fields__}
+def to_appeal(doc: dict[str, Any]) -> Appeal:
+    fields = {k: v for k, v in doc.items() if k in Appeal.__dataclass_fields__ and k != "id"}
     return Appeal(id=doc["_id"], **fields)

@@ -6,10 +6,12 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from chassis.service import Infrastructure, create_service_app
+from services.notify.data_rights import NotifyDataRightsController
 from services.notify.email_client import SmtpEmailClient
 from services.notify.http import DeliveryController
 from services.notify.repository import DeliveryRepository
 from services.notify.settings import NotifySettings
+from services.notify.stats import NotifyStatsController, PlatformNotifyStatsController
 from services.notify.subscribers import register_subscribers
 from services.notify.use_cases import NotifyUseCases
 
@@ -30,7 +32,12 @@ def create_app(settings: NotifySettings | None = None) -> Litestar:
     return create_service_app(
         infra,
         title="Hromada notify",
-        route_handlers=[DeliveryController],
+        route_handlers=[
+            DeliveryController,
+            NotifyDataRightsController,
+            NotifyStatsController,
+            PlatformNotifyStatsController,
+        ],
         startup=[deliveries.ensure_indexes],
         background=[use_cases.run_retry_worker],
         dependencies={"deliveries": Provide(lambda: deliveries, sync_to_thread=False)},

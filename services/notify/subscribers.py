@@ -8,7 +8,13 @@ from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.consumer import IdempotentConsumer
-from contracts.appeals import AppealRegistered
+from contracts.appeals import (
+    AppealAnswered,
+    AppealExtended,
+    AppealForwarded,
+    AppealRegistered,
+    AppealReturned,
+)
 from contracts.topics import APPEALS_APPEAL
 from services.notify.use_cases import NotifyUseCases
 
@@ -21,7 +27,13 @@ def register_subscribers(
         APPEALS_APPEAL,
         db,
         broker,
-        handlers={AppealRegistered.event_type: use_cases.notify_appeal_registered},
+        handlers={
+            AppealRegistered.event_type: use_cases.notify_appeal_registered,
+            AppealExtended.event_type: use_cases.notify_appeal_extended,
+            AppealForwarded.event_type: use_cases.notify_appeal_forwarded,
+            AppealReturned.event_type: use_cases.notify_appeal_returned,
+            AppealAnswered.event_type: use_cases.notify_appeal_answered,
+        },
     )
     on_appeal_event.register()
     return [on_appeal_event]

@@ -10,12 +10,26 @@ from typing import Any
 
 import structlog
 
+from chassis.background import cancelling
 from chassis.tracing import untraced
-from contracts.appeals import AppealRegistered
+from contracts.appeals import (
+    AppealAnswered,
+    AppealExtended,
+    AppealForwarded,
+    AppealRegistered,
+    AppealReturned,
+)
 from contracts.envelope import EventEnvelope
 from services.notify.email_client import EmailClient, OutgoingEmail
 from services.notify.repository import DeliveryRepository
-from services.notify.templates import appeal_registered_email
+from services.notify.templates import (
+    RenderedEmail,
+    appeal_answered_email,
+    appeal_extended_email,
+    appeal_forwarded_email,
+    appeal_registered_email,
+    appeal_returned_email,
+)
 
 log = structlog.get_logger("notify")
 
@@ -44,10 +58,46 @@ class NotifyUseCases:
 
     async def notify_appeal_registered(self, envelope: EventEnvelope) -> None:
         event: AppealRegistered = envelope.payload(AppealRegistered)
-        if not event.email:
-            log.info("notice.skipped_no_contact", appeal_id=event.appeal_id)
-            return
         rendered = appeal_registered_email(event, self.timezone)
+        await self._email_citizen(envelope, "appeal_registered", event, rendered)
+
+    async def notify_appeal_extended(self, envelope: EventEnvelope) -> None:
+        """Art. 20: every extension is told to the citizen, with the new date and the reason."""
+        event = envelope.payload(AppealExtended)
+        rendered = appeal_extended_email(event, self.timezone)
+        await self._email_citizen(envelope, "appeal_extended", event, rendered)
+
+    async def notify_appeal_forwarded(self, envelope: EventEnvelope) -> None:
+        """Art. 7: the citizen is told where the appeal was forwarded and why."""
+        event = envelope.payload(AppealForwarded)
+        rendered = appeal_forwarded_email(event, self.timezone)
+        await self._email_citizen(envelope, "appeal_forwarded", event, rendered)
+
+    async def notify_appeal_returned(self, envelope: EventEnvelope) -> None:
+        event = envelope.payload(AppealReturned)
+        rendered = appeal_returned_email(event, self.timezone)
+        await self._email_citizen(envelope, "appeal_returned", event, rendered)
+
+    async def notify_appeal_answered(self, envelope: EventEnvelope) -> None:
+        event = envelope.payload(AppealAnswered)
+        rendered = appeal_answered_email(event, self.timezone)
+        await self._email_citizen(envelope, "appeal_answered", event, rendered)
+
+    async def _email_citizen(
+        self,
+        envelope: EventEnvelope,
+        template: str,
+        event: AppealRegistered
+        | AppealExtended
+        | AppealForwarded
+        | AppealReturned
+        | AppealAnswered,
+        rendered: RenderedEmail,
+    ) -> None:
+        """Send once per (event, channel): a redelivered event finds its delivery claimed."""
+        if not event.email:
+            log.info("notice.skipped_no_contact", appeal_id=event.appeal_id, template=template)
+            return
         message = OutgoingEmail(
             to=event.email,
             subject=rendered.subject,
@@ -60,7 +110,7 @@ class NotifyUseCases:
             {
                 "tenant": envelope.tenant,
                 "channel": "email",
-                "template": "appeal_registered",
+                "template": template,
                 "event_id": envelope.id,
                 "event_type": envelope.type,
                 "citizen_sub": event.citizen_sub,
@@ -92,9 +142,9 @@ class NotifyUseCases:
         while True:
             try:
                 await self.retry_due_deliveries()
-            except asyncio.CancelledError:
-                raise
             except Exception as exc:
+                if cancelling():
+                    raise
                 log.warning("notice.retry_worker_failed", error=type(exc).__name__)
             await asyncio.sleep(interval_s)
 

@@ -103,11 +103,14 @@ def test_appeal_accepted_while_kafka_is_down_is_emailed_after_it_returns(
 
 
 def test_concurrent_appeals_get_gap_free_unique_numbers(gateway: Gateway, unique: str) -> None:
-    headers = gateway.citizen(f"citizen-{unique}")
+    # Thirty citizens at once (one citizen alone would meet the per-user rate limit).
+    citizens = [gateway.citizen(f"citizen-{unique}-{i}") for i in range(30)]
     with ThreadPoolExecutor(max_workers=10) as pool:
         responses = list(
             pool.map(
-                lambda i: submit(gateway, headers, tenant="kamianske", subject=f"N{i} {unique}"),
+                lambda i: submit(
+                    gateway, citizens[i], tenant="kamianske", subject=f"N{i} {unique}"
+                ),
                 range(30),
             )
         )

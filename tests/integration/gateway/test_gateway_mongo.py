@@ -19,7 +19,9 @@ from pymongo.errors import PyMongoError
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from gateway.tenants import DEMO_TENANTS, TENANTS_COLLECTION, TenantRegistry, resolve_tenant
+from gateway.tenant_registry import TENANTS_COLLECTION, TenantRegistry
+from gateway.tenant_settings import TenantSettings
+from gateway.tenants import DEMO_TENANTS, resolve_tenant
 
 pytestmark = pytest.mark.integration
 
@@ -62,21 +64,30 @@ async def test_seeding_twice_leaves_one_untouched_document_per_tenant(
 
     second = {d["_id"]: d for d in await db[TENANTS_COLLECTION].find().to_list(None)}
     assert sorted(second) == ["chernivtsi", "kamianske", "uzhhorod"]
-    assert second["uzhhorod"]["settings"] == {"x": 1}
+    assert second["uzhhorod"]["settings"]["x"] == 1
     assert {k: d["created_at"] for k, d in second.items()} == {
         k: d["created_at"] for k, d in first.items()
     }
     chernivtsi = second["chernivtsi"]
-    assert chernivtsi == {
+    assert {k: v for k, v in chernivtsi.items() if k not in ("created_at", "updated_at")} == {
         "_id": "chernivtsi",
+        "tenant": "chernivtsi",
         "slug": "chernivtsi",
         "name": {"uk": "Чернівецька міська рада", "en": "Chernivtsi City Council"},
         "timezone": "Europe/Kyiv",
         "locale": "uk",
         "active": True,
-        "settings": {},
-        "created_at": chernivtsi["created_at"],
+        "settings": TenantSettings().as_document(),  # every default, written out
+        "version": 1,
+        "outbox": chernivtsi["outbox"],
+        "outbox_pending": True,
     }
+    # Seeded once, announced once: the second seeding inserted nothing and emitted nothing.
+    assert [r["envelope"]["type"] for r in chernivtsi["outbox"]] == [
+        "platform.tenant.registered.v1"
+    ]
+    # A stored key this gateway does not know never takes the council down.
+    assert (await registry.find("uzhhorod")) is not None
 
 
 async def test_only_active_known_tenants_resolve(db: AsyncDatabase[Any]) -> None:
@@ -86,6 +97,7 @@ async def test_only_active_known_tenants_resolve(db: AsyncDatabase[Any]) -> None
 
     assert (await resolve_tenant(registry, "chernivtsi")).name["en"] == "Chernivtsi City Council"
     assert await registry.find_active("kamianske") is None
+    assert (await registry.find("kamianske")) is not None  # inactive is read-only, not gone
     assert await registry.find_active("lviv") is None
     assert [t.slug for t in await registry.list_active()] == ["chernivtsi", "uzhhorod"]
 

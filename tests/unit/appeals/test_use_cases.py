@@ -25,6 +25,9 @@ class FakeAppeals:
     async def next_number_seq(self, tenant: str, year: int) -> int:
         return self.counter_values.pop(0)
 
+    async def recent_by_citizen(self, tenant: str, citizen_sub: str, since: Any) -> list[Any]:
+        return []
+
     async def add(self, appeal: Appeal, outbox: list[Any]) -> None:
         if appeal.number in self.stored:
             raise NumberTaken(appeal.number)

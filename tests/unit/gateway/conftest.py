@@ -34,12 +34,18 @@ class FakeTenantDirectory:
         self.tenants = {t.slug: t for t in (*DEMO_TENANTS, closed)}
         self.seeded: list[str] = []
 
+    async def find(self, slug: str) -> Tenant | None:
+        return self.tenants.get(slug)
+
     async def find_active(self, slug: str) -> Tenant | None:
         tenant = self.tenants.get(slug)
         return tenant if tenant and tenant.active else None
 
     async def list_active(self) -> list[Tenant]:
         return [t for t in self.tenants.values() if t.active]
+
+    async def list_all(self) -> list[Tenant]:
+        return list(self.tenants.values())
 
     async def seed(self, tenants: Any) -> None:
         self.seeded.extend(t.slug for t in tenants)
@@ -125,7 +131,10 @@ def make_settings(dev_key_file: Path, **overrides: Any) -> GatewaySettings:
         "jwks_url": "http://jwks.invalid/never-fetched",
         "mongo_url": "mongodb://127.0.0.1:9/",  # only the readiness probe tries it, and fails
         "mongo_timeout_ms": 100,
+        "kafka_bootstrap": "127.0.0.1:9",  # nothing listens: unit tests never reach a Kafka
         "max_body_bytes": BODY_LIMIT,
+        # Off here (its store is MongoDB); test_rate_limits.py turns it on with a fake store.
+        "rate_limits_enabled": False,
         "otlp_endpoint": None,
     }
     values.update(overrides)

@@ -109,12 +109,12 @@ async def test_unknown_service_is_a_404_problem(gateway: Client, upstream: FakeU
 @pytest.mark.parametrize(
     "slug",
     [
-        *("lviv", "closed"),  # unknown, inactive
+        "lviv",  # unknown (an inactive council is read-only, not gone: test_platform_*)
         *("platform", "auth", "admin", "docs", "health", "dev"),  # reserved
         *("Chernivtsi", "x", "9lives", "a" * 32, "bad_slug"),  # malformed
     ],
 )
-async def test_unknown_inactive_reserved_or_malformed_tenant_is_a_404_problem(
+async def test_unknown_reserved_or_malformed_tenant_is_a_404_problem(
     gateway: Client, upstream: FakeUpstream, slug: str
 ) -> None:
     response = await gateway.get(f"/api/v1/{slug}/appeals")
@@ -159,6 +159,6 @@ async def test_platform_lists_active_tenants(gateway: Client) -> None:
 async def test_demo_tenants_are_seeded_at_start_up(gateway: Client, tenants: Any) -> None:
     ready = await gateway.get("/health/ready")
 
-    assert ready.json()["checks"] == {"mongodb": False, "tenants_seeded": True}
-    assert ready.status_code == 503  # no MongoDB in unit tests
+    assert ready.json()["checks"] == {"mongodb": False, "kafka": False, "tenants_seeded": True}
+    assert ready.status_code == 503  # no MongoDB or Kafka in unit tests
     assert tenants.seeded == ["chernivtsi", "uzhhorod", "kamianske"]

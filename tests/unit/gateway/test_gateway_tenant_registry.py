@@ -1,14 +1,18 @@
 """The registry's snapshot cache: lookups within a few seconds reuse it, later ones reload,
-and a slug the database does not hold (or holds inactive) is never served."""
+a slug the database does not hold is never served, and an inactive council is read-only."""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from pymongo.errors import DuplicateKeyError
 
 from chassis.problems import Problem
-from gateway.tenants import DEMO_TENANTS, TenantRegistry, resolve_tenant
+from gateway.tenant_registry import TenantRegistry
+from gateway.tenants import DEMO_TENANTS, resolve_tenant
 
 
 class FakeCursor:
@@ -19,21 +23,56 @@ class FakeCursor:
         return self.docs
 
 
+@dataclass
+class FakeUpdateResult:
+    matched_count: int
+
+
+def _matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
+    # As in MongoDB, `{field: None}` also matches a document without the field.
+    return all(doc.get(k) == v for k, v in query.items())
+
+
+def _projected(doc: dict[str, Any], projection: dict[str, Any] | None) -> dict[str, Any]:
+    excluded = {k for k, v in (projection or {}).items() if not v}
+    return {k: copy.deepcopy(v) for k, v in doc.items() if k not in excluded}
+
+
 class FakeCollection:
-    """Just the two calls the registry makes, with MongoDB's meaning."""
+    """Just the calls the registry makes, with MongoDB's meaning: one document per write,
+    `_id` unique, updates conditional on their filter."""
 
     def __init__(self) -> None:
         self.docs: dict[str, dict[str, Any]] = {}
         self.finds = 0
 
-    def find(self, query: dict[str, Any]) -> FakeCursor:
+    def find(self, query: dict[str, Any], projection: dict[str, Any] | None = None) -> FakeCursor:
         self.finds += 1
-        matching = [d for d in self.docs.values() if all(d.get(k) == v for k, v in query.items())]
-        return FakeCursor([dict(d) for d in matching])
+        matching = [_projected(d, projection) for d in self.docs.values() if _matches(d, query)]
+        return FakeCursor(matching)
 
-    async def update_one(self, query: dict[str, Any], update: dict[str, Any], upsert: bool) -> None:
-        if query["_id"] not in self.docs and upsert:
-            self.docs[query["_id"]] = {"_id": query["_id"], **update["$setOnInsert"]}
+    async def find_one(
+        self, query: dict[str, Any], projection: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        found = [d for d in self.docs.values() if _matches(d, query)]
+        return _projected(found[0], projection) if found else None
+
+    async def insert_one(self, doc: dict[str, Any]) -> None:
+        if doc["_id"] in self.docs:
+            raise DuplicateKeyError("E11000 duplicate key error: _id")
+        self.docs[doc["_id"]] = copy.deepcopy(doc)
+
+    async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> FakeUpdateResult:
+        found = [d for d in self.docs.values() if _matches(d, query)]
+        if not found:
+            return FakeUpdateResult(0)
+        doc = found[0]
+        doc.update(copy.deepcopy(update.get("$set", {})))
+        for key, value in update.get("$push", {}).items():
+            doc.setdefault(key, []).append(copy.deepcopy(value))
+        for key, step in update.get("$inc", {}).items():
+            doc[key] = doc.get(key, 0) + step
+        return FakeUpdateResult(1)
 
 
 class Clock:
@@ -73,7 +112,7 @@ async def test_a_new_council_appears_after_the_ttl(registry: TenantRegistry, clo
     assert lviv is not None and lviv.slug == "lviv"
 
 
-async def test_a_deactivated_council_is_no_longer_served(
+async def test_a_deactivated_council_is_read_only_not_gone(
     registry: TenantRegistry, clock: Clock
 ) -> None:
     assert await registry.find_active("uzhhorod") is not None
@@ -81,9 +120,11 @@ async def test_a_deactivated_council_is_no_longer_served(
 
     clock.now += 5.0
 
+    assert await registry.find_active("uzhhorod") is None
+    assert (await resolve_tenant(registry, "uzhhorod", "GET")).active is False
     with pytest.raises(Problem) as rejected:
-        await resolve_tenant(registry, "uzhhorod")
-    assert rejected.value.status == 404
+        await resolve_tenant(registry, "uzhhorod", "POST")
+    assert rejected.value.status == 423
 
 
 async def test_seeding_twice_keeps_the_first_documents(registry: TenantRegistry) -> None:
@@ -93,6 +134,8 @@ async def test_seeding_twice_keeps_the_first_documents(registry: TenantRegistry)
     await registry.seed(DEMO_TENANTS)
 
     assert {slug: doc["created_at"] for slug, doc in docs.items()} == created
+    # Only the first seeding inserted, so each council was announced once.
+    assert [len(doc["outbox"]) for doc in docs.values()] == [1, 1, 1]
     assert docs["kamianske"]["name"] == {
         "uk": "Кам'янська міська рада",
         "en": "Kamianske City Council",

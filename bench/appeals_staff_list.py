@@ -1,0 +1,203 @@
+"""The staff list's first page with filters at 100,000 appeals in one council.
+
+Seeds N appeals straight into MongoDB (bulk inserts) in a database of their own, so the shared
+`hromada_appeals` stays small for everyone else; starts a private appeals instance on that
+database; times the first page of `GET /api/v1/{tenant}/appeals` with several filter sets
+directly against it; prints p50/p95/p99 per filter set; drops the database (unless --keep).
+Needs the running suite (`make up`) for Kafka and the dev identity provider.
+
+    uv run python bench/appeals_staff_list.py --count 100000 --requests 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from pymongo import MongoClient
+
+ROOT = Path(__file__).resolve().parents[1]
+TENANT = "chernivtsi"
+DB = "hromada_appeals_bench"
+PORT = 8191
+DEPARTMENTS = [f"Відділ {i}" for i in range(20)]
+STATUSES = ["registered", "assigned", "assigned", "answered", "closed", "reopened"]
+WORDS = [
+    "ремонт",
+    "дороги",
+    "освітлення",
+    "парку",
+    "сміття",
+    "тротуар",
+    "лавки",
+    "дерево",
+    "каналізація",
+    "вода",
+]
+FILTERS = {
+    "no filter": {},
+    "status=assigned": {"status": "assigned"},
+    "department+overdue": {"department": "Відділ 7", "overdue": "true"},
+    "priority=true": {"priority": "true"},
+    "text=освітлення парку": {"text": "освітлення парку"},
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def seed(client: MongoClient, count: int) -> float:
+    """Bulk-insert `count` appeals shaped as the service stores them; returns seconds."""
+    collection = client[DB]["appeals"]
+    collection.drop()
+    now = datetime.now(UTC)
+    rng = random.Random(7)
+    started = time.perf_counter()
+    batch = []
+    for i in range(count):
+        received = now - timedelta(minutes=rng.randint(0, 60 * 24 * 90))
+        due = received + timedelta(days=30)
+        subject = " ".join(rng.sample(WORDS, 3))
+        status = rng.choice(STATUSES)
+        batch.append(
+            {
+                "_id": str(uuid.uuid4()),
+                "tenant": TENANT,
+                "number": f"BENCH-{i + 1}",
+                "kind": "statement",
+                "subject": subject,
+                "subject_tokens": sorted(set(subject.split())),
+                "text": "Текст звернення для вимірювання.",
+                "address": "м. Чернівці",
+                "email": "bench@example.ua",
+                "citizen_sub": f"bench-citizen-{i % 5000}",
+                "citizen_name": "Bench",
+                "received_at": received,
+                "due_at": due,
+                "status": status,
+                "priority": rng.random() < 0.05,
+                "department": rng.choice(DEPARTMENTS) if status != "registered" else None,
+                "assignee": None,
+                "category": None,
+                # Notices "already sent": the private instance's clock has nothing to do.
+                "clock_pending": False,
+                "history": [{"stage": "registered", "at": received}],
+                "audit": [],
+                "outbox": [],
+                "version": 1,
+            }
+        )
+        if len(batch) == 5000:
+            collection.insert_many(batch, ordered=False)
+            batch = []
+    if batch:
+        collection.insert_many(batch, ordered=False)
+    return time.perf_counter() - started
+
+
+def start_service(env_file: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    for line in env_file.read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            env.setdefault(key, value)
+    env.update(
+        HROMADA_APPEALS_PORT=str(PORT),
+        HROMADA_APPEALS_MONGO_DB=DB,
+        HROMADA_APPEALS_CLOCK_INTERVAL_S="3600",
+        HROMADA_APPEALS_ATTACHMENTS_BUCKET="hromada-appeals-bench",
+        HROMADA_LOG_LEVEL="WARNING",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.appeals"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_ready(http: httpx.Client, timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if http.get("/health/live").status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the private appeals instance did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--gateway", default="http://127.0.0.1:8000")
+    parser.add_argument(
+        "--mongo", default=os.environ.get("HROMADA_MONGO_URL", "mongodb://127.0.0.1:27017/")
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database")
+    parser.add_argument("--reuse", action="store_true", help="use a database kept by --keep")
+    args = parser.parse_args()
+
+    client: MongoClient = MongoClient(args.mongo, tz_aware=True)
+    if args.reuse:
+        print(f"reusing {client[DB]['appeals'].estimated_document_count()} seeded appeals")
+    else:
+        seconds = seed(client, args.count)
+        print(f"seeded {args.count} appeals in {seconds:.1f} s ({args.count / seconds:.0f}/s)")
+
+    token = httpx.post(
+        f"{args.gateway}/auth/dev/token",
+        json={"sub": "bench-official", "name": "Bench", "roles": ["official"], "tenant": TENANT},
+    ).json()["access_token"]
+    service = start_service(ROOT / ".stack/env")
+    try:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{PORT}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=300.0,
+        ) as http:
+            wait_ready(http)
+            print(
+                f"first page (limit={args.limit}), {args.requests} requests per filter set:",
+                flush=True,
+            )
+            for name, params in FILTERS.items():
+                query = {**params, "limit": args.limit}
+                http.get(f"/api/v1/{TENANT}/appeals", params=query)  # warm-up
+                times = []
+                for _ in range(args.requests):
+                    started = time.perf_counter()
+                    response = http.get(f"/api/v1/{TENANT}/appeals", params=query)
+                    times.append((time.perf_counter() - started) * 1000)
+                    response.raise_for_status()
+                items = len(response.json()["items"])
+                print(
+                    f"  {name:24} items={items:3}  p50={statistics.median(times):8.1f} ms  "
+                    f"p95={percentile(times, 0.95):8.1f} ms  p99={percentile(times, 0.99):8.1f} ms",
+                    flush=True,
+                )
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+        if not args.keep:
+            client.drop_database(DB)
+        client.close()
+
+
+if __name__ == "__main__":
+    main()

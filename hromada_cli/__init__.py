@@ -1,0 +1,1 @@
+"""`hromada`: the command line for running the local stack and administering the platform."""

@@ -1,0 +1,82 @@
+"""Notices of the appeal workflow: extension (Art. 20: new date and reason), forwarding and
+return (Art. 7), and the answer; each sent once per event, Ukrainian first, then English."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from contracts.appeals import AppealAnswered, AppealExtended, AppealForwarded, AppealReturned
+from contracts.envelope import EventEnvelope, EventModel
+from tests.unit.notify.test_use_cases import build
+
+COMMON: dict[str, Any] = {
+    "appeal_id": "a1",
+    "number": "CHERNIVTSI-2026-7",
+    "subject": "Світло у дворі",
+    "status": "assigned",
+    "citizen_sub": "c1",
+    "citizen_name": "Олена Коваль",
+    "email": "olena@example.ua",
+    "due_at": datetime(2026, 4, 20, 8, 0, tzinfo=UTC),
+    "at": datetime(2026, 3, 12, 9, 0, tzinfo=UTC),
+}
+
+
+def wrap(event: EventModel) -> EventEnvelope:
+    return EventEnvelope.wrap(event, source="/hromada/appeals", subject="a1", tenant="chernivtsi")
+
+
+async def test_art20_extension_notice_carries_the_new_due_date_and_reason_once() -> None:
+    use_cases, _, email, _ = build()
+    envelope = wrap(
+        AppealExtended(
+            **COMMON,
+            previous_due_at=datetime(2026, 4, 10, 8, 0, tzinfo=UTC),
+            days=10,
+            reason="Потрібен виїзд на місце",
+        )
+    )
+    await use_cases.notify_appeal_extended(envelope)
+    await use_cases.notify_appeal_extended(envelope)
+    assert len(email.sent) == 1
+    text = email.sent[0].text
+    assert "20.04.2026" in text and "Потрібен виїзд на місце" in text
+    assert text.index("продовжено") < text.index("extended")  # Ukrainian first
+
+
+async def test_art7_forwarded_and_returned_notices_say_where_and_why() -> None:
+    use_cases, _, email, _ = build()
+    await use_cases.notify_appeal_forwarded(
+        wrap(
+            AppealForwarded(**COMMON, forwarded_to="Чернівецька ОДА", reason="Поза повноваженнями")
+        )
+    )
+    await use_cases.notify_appeal_returned(wrap(AppealReturned(**COMMON, reason="Немає адреси")))
+    forwarded, returned = email.sent
+    assert "Чернівецька ОДА" in forwarded.text and "forwarded" in forwarded.subject
+    assert "Немає адреси" in returned.text and "returned" in returned.subject
+
+
+async def test_answer_notice_carries_the_summary() -> None:
+    use_cases, deliveries, email, _ = build()
+    event = AppealAnswered(
+        **COMMON,
+        answer_summary="Ремонт освітлення заплановано на квітень.",
+        answered_at=datetime(2026, 3, 20, 10, 0, tzinfo=UTC),
+        on_time=True,
+    )
+    await use_cases.notify_appeal_answered(wrap(event))
+    (sent,) = email.sent
+    assert "Ремонт освітлення заплановано на квітень." in sent.text
+    assert "CHERNIVTSI-2026-7" in sent.subject
+    (doc,) = deliveries.docs.values()
+    assert doc["template"] == "appeal_answered"
+
+
+async def test_no_email_contact_means_no_email() -> None:
+    use_cases, _, email, _ = build()
+    await use_cases.notify_appeal_returned(
+        wrap(AppealReturned(**{**COMMON, "email": None, "phone": "+380501234567"}, reason="x"))
+    )
+    assert email.sent == []
