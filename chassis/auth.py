@@ -10,7 +10,7 @@ import asyncio
 import base64
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,11 +54,13 @@ class Principal:
         return self.tenant == tenant and self.has_role(*STAFF_ROLES)
 
     @classmethod
-    def from_claims(cls, claims: dict[str, Any]) -> Principal:
+    def from_claims(
+        cls, claims: dict[str, Any], acr_map: Mapping[str, str] | None = None
+    ) -> Principal:
         roles = claims.get("roles") or []
         if isinstance(roles, str):
             roles = [roles]
-        acr = claims.get("acr") if claims.get("acr") in ASSURANCE_LEVELS else "low"
+        acr = assurance_level(claims.get("acr"), acr_map or {})
         return cls(
             sub=str(claims["sub"]),
             name=str(claims.get("name") or ""),
@@ -69,6 +71,16 @@ class Principal:
             residence=claims.get("residence"),
             acr=str(acr),
         )
+
+
+def assurance_level(acr: Any, acr_map: Mapping[str, str]) -> str:
+    """The IdP's `acr` as one of our three levels; anything unknown counts as the lowest.
+
+    Identity providers name levels their own way (eIDAS URIs, Keycloak's "0"/"1", id.gov.ua's
+    method names); the region configures the mapping, our own names map to themselves.
+    """
+    level = acr_map.get(str(acr), acr)
+    return str(level) if level in ASSURANCE_LEVELS else "low"
 
 
 def _unauthorized(detail: str) -> Problem:
@@ -98,8 +110,16 @@ class JwtVerifier:
         algorithms: Iterable[str] = ("RS256", "ES256"),
         leeway_s: int = 30,
         min_refresh_interval_s: float = 10.0,
+        discover: bool = False,
+        acr_map: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """With `discover`, the JWKS URL comes from the issuer's OpenID configuration
+        (`{issuer}/.well-known/openid-configuration`) instead of `jwks_url`."""
         self.jwks_url = jwks_url
+        self.discover = discover
+        self.acr_map = dict(acr_map or {})
+        self._transport = transport
         self.issuer = issuer
         self.audience = audience
         self.algorithms = [a for a in algorithms if a.lower() != "none"]
@@ -126,16 +146,29 @@ class JwtVerifier:
             if self._keys is not None and (self._pinned or not force or fresh):
                 return self._keys
             try:
-                async with httpx.AsyncClient(timeout=5.0) as client:
+                async with httpx.AsyncClient(timeout=5.0, transport=self._transport) as client:
+                    if self.discover:
+                        self.jwks_url = await self._discover_jwks_url(client)
                     response = await client.get(self.jwks_url)
                     response.raise_for_status()
                     self._keys = KeySet.import_key_set(response.json())
                     self._fetched_at = time.monotonic()
-            except (httpx.HTTPError, JoseError, ValueError) as exc:
+            except (httpx.HTTPError, JoseError, ValueError, KeyError) as exc:
                 log.warning("jwks.fetch_failed", url=self.jwks_url, error=type(exc).__name__)
                 if self._keys is None:
                     raise Problem(503, "The identity keys are not available.") from exc
             return self._keys
+
+    async def _discover_jwks_url(self, client: httpx.AsyncClient) -> str:
+        """OpenID Connect Discovery; the document must name the issuer we were configured
+        with, or a look-alike could hand us its own keys."""
+        url = f"{self.issuer.rstrip('/')}/.well-known/openid-configuration"
+        response = await client.get(url)
+        response.raise_for_status()
+        configuration = response.json()
+        if configuration.get("issuer") != self.issuer:
+            raise ValueError("the discovery document names another issuer")
+        return str(configuration["jwks_uri"])
 
     async def verify(self, token: str) -> Principal:
         header = _peek_header(token)
@@ -159,7 +192,7 @@ class JwtVerifier:
             ).validate(decoded.claims)
         except JoseError as exc:
             raise _unauthorized(f"The token is not valid ({exc.error}).") from exc
-        return Principal.from_claims(decoded.claims)
+        return Principal.from_claims(decoded.claims, self.acr_map)
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:

@@ -54,6 +54,8 @@ class Infrastructure:
             settings.jwt_issuer,
             settings.jwt_audience,
             algorithms=settings.jwt_algorithms,
+            discover=settings.jwt_discovery,
+            acr_map=settings.jwt_acr_map,
         )
         self._s3: Minio | None = None
 

@@ -47,6 +47,10 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "hromada"
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwt_algorithms: list[str] = ["RS256", "ES256"]
+    # Production: discover the JWKS from the issuer (Keycloak, id.gov.ua broker) and map its
+    # `acr` values to low / substantial / high, e.g. {"urn:eidas:loa:substantial": "substantial"}.
+    jwt_discovery: bool = False
+    jwt_acr_map: dict[str, str] = {}
 
     @property
     def database_name(self) -> str:

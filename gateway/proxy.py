@@ -79,6 +79,7 @@ class ServiceProxy:
         self.tenants = tenants
         self.verifier = verifier
         self.max_body_bytes = settings.max_body_bytes
+        self.upload_max_body_bytes = settings.upload_max_body_bytes
         self._timeout = httpx.Timeout(
             connect=settings.upstream_connect_timeout_s,
             read=settings.upstream_read_timeout_s,
@@ -145,21 +146,26 @@ class ServiceProxy:
         response = await self._send(upstream, service)
         return _relay(response, service)
 
+    def _body_limit(self, request: Request[Any, Any, Any]) -> int:
+        """File uploads get the larger edge limit; the service applies the council's own."""
+        is_upload = request.method == "POST" and request.url.path.rstrip("/").endswith(
+            "/attachments"
+        )
+        return self.upload_max_body_bytes if is_upload else self.max_body_bytes
+
     def _body_of(self, request: Request[Any, Any, Any]) -> AsyncIterator[bytes] | None:
         """The request body as a size-limited stream, or None when the request has none."""
+        limit = self._body_limit(request)
         declared = request.headers.get("content-length")
         if declared is not None:
             if not (declared.isascii() and declared.isdigit()):
                 raise Problem(400, "The Content-Length header is not a number.")
-            if int(declared) > self.max_body_bytes:
-                raise self._too_large()
-            return _limited(request.stream(), self.max_body_bytes) if int(declared) else None
+            if int(declared) > limit:
+                raise _too_large(limit)
+            return _limited(request.stream(), limit) if int(declared) else None
         if "transfer-encoding" in request.headers:
-            return _limited(request.stream(), self.max_body_bytes)
+            return _limited(request.stream(), limit)
         return None
-
-    def _too_large(self) -> Problem:
-        return Problem(413, f"The request body must not exceed {self.max_body_bytes} bytes.")
 
     def _require_client(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -180,7 +186,7 @@ class ServiceProxy:
             # The stream was cut mid-body, so the service never saw a complete request.
             breaker.abandoned()
             _count(service, "body_too_large")
-            raise self._too_large() from exc
+            raise _too_large(exc.limit) from exc
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             breaker.failed()
             raise _upstream_failed(service, exc, 503, "The service is not reachable.") from exc
@@ -203,7 +209,15 @@ class ServiceProxy:
 
 
 class _BodyTooLarge(Exception):
-    """Raised inside the body stream; httpx aborts the upstream request mid-body."""
+    """Raised inside the request stream when a body outgrows its limit mid-way."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(413, f"The request body must not exceed {limit} bytes.")
 
 
 async def _limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
@@ -212,7 +226,7 @@ async def _limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[by
     async for chunk in chunks:
         received += len(chunk)
         if received > limit:
-            raise _BodyTooLarge
+            raise _BodyTooLarge(limit)
         if chunk:
             yield chunk
 

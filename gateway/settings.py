@@ -30,6 +30,9 @@ class GatewaySettings(ServiceSettings):
     upstream_read_timeout_s: float = 15.0
     upstream_max_connections: int = 200
     max_body_bytes: int = MIB
+    # File uploads (POST .../attachments): the edge ceiling; each service applies the
+    # council's own limit below it (appeals: 10 MB by default).
+    upload_max_body_bytes: int = 26 * MIB
 
     # Edge hardening (rate_limits.py, cors.py, circuit_breaker.py). Councils override the
     # per-user limits in their settings (`rate_limits`).

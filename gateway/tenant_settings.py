@@ -5,6 +5,7 @@ stored tenant document keeps them all with the defaults filled in."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -47,9 +48,13 @@ class TenantSettings(BaseModel):
     petition_collection_days: int = Field(default=60, ge=1, le=365)
     budget_min_voter_age: int = Field(default=16, ge=14, le=18)
     budget_votes_per_voter: int = Field(default=3, ge=1, le=10)
-    appeal_attachment_max_mb: int = Field(default=10, ge=1, le=100)
+    # At most the gateway's upload ceiling (upload_max_body_bytes, 26 MiB).
+    appeal_attachment_max_mb: int = Field(default=10, ge=1, le=25)
     appeal_attachment_max_count: int = Field(default=5, ge=0, le=20)
     show_official_names: bool = False
+    # Non-working days besides weekends, for the statutory clocks (ISO dates).
+    holidays: list[date] = Field(default_factory=list)
+    open311_public_address: bool = False
     cors_origins: list[Origin] = Field(default_factory=list)
     rate_limits: RateLimits = Field(default_factory=RateLimits)
 

@@ -32,6 +32,7 @@ from services.appeals.repository import AppealRepository
 from services.appeals.settings import AppealsSettings
 from services.appeals.staff_use_cases import StaffUseCases
 from services.appeals.stats import AppealStatsController, PlatformAppealStatsController
+from services.appeals.subscribers import register_subscribers
 from services.appeals.tenant_settings import TenantSettingsReader
 from services.appeals.use_cases import AppealUseCases
 from services.appeals.write_guard import DocumentLocks, GuardedOutboxRelay
@@ -73,6 +74,7 @@ def create_app(settings: AppealsSettings | None = None) -> Litestar:
     )
     idempotency = IdempotencyStore(infra.db)
     tenant_settings = TenantSettingsReader(infra.db)
+    register_subscribers(infra.broker, infra.db, tenant_settings)
     attachment_objects = AttachmentObjects(infra.s3, settings.attachments_bucket)
     attachments = AttachmentUseCases(
         AttachmentRecords(infra.db, locks),

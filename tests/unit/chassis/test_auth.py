@@ -129,3 +129,65 @@ async def test_unknown_kid_triggers_a_jwks_refresh(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(v, "_refresh", refresh)
     principal = await v.verify(jwt.encode({"alg": "RS256", "kid": "k2"}, claims(), rotated))
     assert principal.sub == "c1" and calls == [False, True]
+
+
+def discovery_transport(issuer_in_document: str = ISS, calls: list[str] | None = None) -> Any:
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if calls is not None:
+            calls.append(str(request.url))
+        if request.url.path == "/.well-known/openid-configuration":
+            return httpx.Response(
+                200, json={"issuer": issuer_in_document, "jwks_uri": f"{ISS}/protocol/certs"}
+            )
+        if request.url.path == "/protocol/certs":
+            return httpx.Response(200, json=KeySet([KEY]).as_dict(private=False))
+        return httpx.Response(404)
+
+    return httpx.MockTransport(handler)
+
+
+async def test_production_mode_discovers_the_jwks_from_the_issuer() -> None:
+    calls: list[str] = []
+    v = JwtVerifier(
+        "",
+        ISS,
+        AUD,
+        algorithms=["RS256"],
+        discover=True,
+        transport=discovery_transport(calls=calls),
+    )
+    principal = await v.verify(sign(claims()))
+    assert principal.sub == "c1"
+    assert calls == [f"{ISS}/.well-known/openid-configuration", f"{ISS}/protocol/certs"]
+
+
+async def test_discovery_document_naming_another_issuer_is_not_trusted() -> None:
+    v = JwtVerifier(
+        "",
+        ISS,
+        AUD,
+        algorithms=["RS256"],
+        discover=True,
+        transport=discovery_transport(issuer_in_document="https://evil.example"),
+    )
+    with pytest.raises(Problem) as caught:
+        await v.verify(sign(claims()))
+    assert caught.value.status == 503  # no keys we may trust: nothing is accepted
+
+
+@pytest.mark.parametrize(
+    ("acr", "level"),
+    [
+        ("http://eidas.europa.eu/LoA/substantial", "substantial"),
+        ("qes", "high"),
+        ("substantial", "substantial"),  # our own names mean themselves
+        ("something-else", "low"),
+        (None, "low"),
+    ],
+)
+async def test_idp_acr_values_map_to_the_three_assurance_levels(acr: Any, level: str) -> None:
+    v = verifier()
+    v.acr_map = {"http://eidas.europa.eu/LoA/substantial": "substantial", "qes": "high"}
+    assert (await v.verify(sign(claims(acr=acr)))).acr == level

@@ -42,6 +42,8 @@ def test_a_new_council_starts_with_every_default_filled_in() -> None:
         "appeal_attachment_max_mb": 10,
         "appeal_attachment_max_count": 5,
         "show_official_names": False,
+        "holidays": [],
+        "open311_public_address": False,
         "cors_origins": [],
         "rate_limits": {"sensitive_writes_per_minute": 20, "requests_per_minute": 600},
     }
