@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -84,17 +85,18 @@ class StatutoryClock:
         """Announce what is due soon or overdue now; returns how many notices were stored."""
         sent = 0
         now = self.clock()
-        for tenant in await self.repository.tenants():
-            policy = await self.policies.get(tenant)
-            rule = clock_rule(policy.timezone, policy.holidays, self.working_days)
-            with untraced():
-                ids = await self.repository.clock_candidates(tenant, now + LOOKAHEAD, BATCH)
-            for appeal_id in ids:
-                try:
-                    await self.changes.apply(tenant, appeal_id, SYSTEM, lambda _: None, rule)
-                    sent += 1
-                except Problem:
-                    continue  # nothing due yet, or the appeal moved on meanwhile
+        with untraced():
+            candidates = await self.repository.clock_candidates(now + LOOKAHEAD, BATCH)
+        rules: dict[str, Any] = {}
+        for tenant, appeal_id in candidates:
+            if tenant not in rules:
+                policy = await self.policies.get(tenant)
+                rules[tenant] = clock_rule(policy.timezone, policy.holidays, self.working_days)
+            try:
+                await self.changes.apply(tenant, appeal_id, SYSTEM, lambda _: None, rules[tenant])
+                sent += 1
+            except Problem:
+                continue  # nothing due yet, or the appeal moved on meanwhile
         if sent:
             log.info("clock.notices_stored", count=sent)
         return sent

@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from chassis.mongo import TenantRepository, next_sequence
 from services.appeals.domain import OPEN_STATUSES, Appeal
-from services.appeals.domain.similarity import EarlierAppeal
+from services.appeals.domain.similarity import REPEAT_WINDOW, EarlierAppeal
 from services.appeals.listing import LIST_SORT
 
 # Never rewritten by a change: the identity and what the citizen filed.
@@ -22,6 +22,10 @@ LIST_PROJECTION = {"text": 0, "audit": 0, "history": 0, "outbox": 0, "answer": 0
 
 class NumberTaken(Exception):
     """Another appeal already holds this registration number."""
+
+
+RECENT_BY_CITIZEN = "recent_by_citizen"
+MAX_RECENT = 50
 
 
 class AppealRepository(TenantRepository):
@@ -36,9 +40,8 @@ class AppealRepository(TenantRepository):
         await self.collection.create_index([tenant, ("due_at", ASCENDING)])
         await self.collection.create_index([tenant, *LIST_SORT])
         await self.collection.create_index([tenant, ("status", ASCENDING), *LIST_SORT])
-        await self.collection.create_index(
-            [tenant, ("clock_pending", ASCENDING), ("due_at", ASCENDING)]
-        )
+        # The statutory clock looks across councils (a system job): no tenant prefix here.
+        await self.collection.create_index([("clock_pending", ASCENDING), ("due_at", ASCENDING)])
         # Appeals filed before the workflow existed sort with the others in staff lists.
         await self.collection.update_many(
             {"priority": {"$exists": False}}, {"$set": {"priority": False}}
@@ -59,6 +62,28 @@ class AppealRepository(TenantRepository):
         except DuplicateKeyError as exc:
             # _id is a fresh UUID, so the unique (tenant, number) index is what refused it.
             raise NumberTaken(appeal.number) from exc
+        await self._remember_for_repeats(appeal)
+
+    async def _remember_for_repeats(self, appeal: Appeal) -> None:
+        """Keep the citizen's recent subjects in one small document read by `_id`, so the
+        repeat check on filing never searches the appeals (a full read on FerretDB). It is a
+        hint for the official: if two filings race, one entry may be missing, nothing else."""
+        key = f"{appeal.tenant}:{appeal.citizen_sub}"
+        recent = await self.db[RECENT_BY_CITIZEN].find_one({"_id": key})
+        since = appeal.received_at - REPEAT_WINDOW
+        entries = [e for e in (recent or {}).get("appeals", []) if e["received_at"] >= since]
+        entries = [
+            *entries[-(MAX_RECENT - 1) :],
+            {
+                "id": appeal.id,
+                "number": appeal.number,
+                "subject_tokens": sorted(appeal.subject_tokens),
+                "received_at": appeal.received_at,
+            },
+        ]
+        await self.db[RECENT_BY_CITIZEN].update_one(
+            {"_id": key}, {"$set": {"tenant": appeal.tenant, "appeals": entries}}, upsert=True
+        )
 
     async def get(self, tenant: str, appeal_id: str) -> Appeal | None:
         doc = await self.find_owned(tenant, appeal_id, {"outbox": 0, "outbox_pending": 0})
@@ -84,19 +109,16 @@ class AppealRepository(TenantRepository):
     async def recent_by_citizen(
         self, tenant: str, citizen_sub: str, since: datetime
     ) -> list[EarlierAppeal]:
-        cursor = self.collection.find(
-            self.scoped(tenant, {"citizen_sub": citizen_sub, "received_at": {"$gte": since}}),
-            {"number": 1, "subject_tokens": 1, "received_at": 1},
-            limit=200,
-        )
+        recent = await self.db[RECENT_BY_CITIZEN].find_one({"_id": f"{tenant}:{citizen_sub}"})
         return [
             EarlierAppeal(
-                id=d["_id"],
-                number=d["number"],
-                subject_tokens=frozenset(d.get("subject_tokens") or []),
-                received_at=d["received_at"],
+                id=e["id"],
+                number=e["number"],
+                subject_tokens=frozenset(e.get("subject_tokens") or []),
+                received_at=e["received_at"],
             )
-            async for d in cursor
+            for e in (recent or {}).get("appeals", [])
+            if e["received_at"] >= since
         ]
 
     async def find_page(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
@@ -104,25 +126,24 @@ class AppealRepository(TenantRepository):
         cursor = self.collection.find(query, LIST_PROJECTION, sort=LIST_SORT, limit=limit)
         return [doc async for doc in cursor]
 
-    async def tenants(self) -> list[str]:
-        return [str(t) for t in await self.collection.distinct("tenant")]
+    async def clock_candidates(self, until: datetime, limit: int) -> list[tuple[str, str]]:
+        """Open appeals of every council due before `until`: the statutory clock checks these.
 
-    async def clock_candidates(self, tenant: str, until: datetime, limit: int) -> list[str]:
-        """Open appeals of a tenant due before `until`: the statutory clock checks these."""
+        One query across councils, not one per council: on FerretDB each query reads the
+        whole collection, and the clock runs every minute (a system job, so its index is the
+        one that does not start with the tenant).
+        """
         cursor = self.collection.find(
-            self.scoped(
-                tenant,
-                {
-                    "clock_pending": True,
-                    "status": {"$in": list(OPEN_STATUSES)},
-                    "due_at": {"$lte": until},
-                },
-            ),
-            {"_id": 1},
+            {
+                "clock_pending": True,
+                "status": {"$in": list(OPEN_STATUSES)},
+                "due_at": {"$lte": until},
+            },
+            {"_id": 1, "tenant": 1},
             sort=[("due_at", ASCENDING)],
             limit=limit,
         )
-        return [d["_id"] async for d in cursor]
+        return [(d["tenant"], d["_id"]) async for d in cursor]
 
 
 def to_appeal(doc: dict[str, Any]) -> Appeal:

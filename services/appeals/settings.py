@@ -15,7 +15,7 @@ class AppealsSettings(ServiceSettings):
     default_timezone: str = "Europe/Kyiv"
     # The statutory clock: how often the leader looks, how long its lease lasts, and how many
     # working days before the due date `due_soon` is announced.
-    clock_interval_s: float = 30.0
+    clock_interval_s: float = 60.0
     clock_lease_ttl_s: float = 90.0
     due_soon_working_days: int = 3
 

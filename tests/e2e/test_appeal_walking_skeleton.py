@@ -130,3 +130,22 @@ def test_idempotency_key_replays_the_first_answer(gateway: Gateway, unique: str)
     assert again.headers.get("idempotent-replayed") == "true"
     assert other.status_code == 422
     assert other.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_art8_a_likely_repeat_is_flagged_for_the_official_not_refused(
+    gateway: Gateway, unique: str
+) -> None:
+    headers = gateway.citizen(f"citizen-{unique}")
+    first = submit(gateway, headers, subject=f"Ремонт дороги вулиця Головна {unique}")
+    again = submit(gateway, headers, subject=f"ремонт дороги, вулиця Головна {unique}!")
+    other = submit(
+        gateway,
+        gateway.citizen(f"other-{unique}"),
+        subject=f"Ремонт дороги вулиця Головна {unique}",
+    )
+    assert first.status_code == again.status_code == other.status_code == 201
+    assert first.json().get("possible_repeat_of") is None
+    assert again.json()["possible_repeat_of"]["number"] == first.json()["number"]
+    assert (
+        other.json().get("possible_repeat_of") is None
+    )  # another citizen's appeal is not a repeat

@@ -59,17 +59,11 @@ class FakeAppealRepository:
             if a.tenant == tenant and a.citizen_sub == citizen_sub and a.received_at >= since
         ]
 
-    async def tenants(self) -> list[str]:
-        return sorted({a.tenant for a in self.docs.values()})
-
-    async def clock_candidates(self, tenant: str, until: datetime, limit: int) -> list[str]:
+    async def clock_candidates(self, until: datetime, limit: int) -> list[tuple[str, str]]:
         return [
-            a.id
-            for a in self.docs.values()
-            if a.tenant == tenant
-            and a.clock_pending
-            and a.status in OPEN_STATUSES
-            and a.due_at <= until
+            (a.tenant, a.id)
+            for a in sorted(self.docs.values(), key=lambda a: a.due_at)
+            if a.clock_pending and a.status in OPEN_STATUSES and a.due_at <= until
         ][:limit]
 
     def events(self, appeal_id: str) -> list[str]:
