@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from chassis.mongo import TenantRepository, next_sequence
 from services.appeals.domain import OPEN_STATUSES, Appeal
 from services.appeals.domain.similarity import REPEAT_WINDOW, EarlierAppeal
 from services.appeals.listing import LIST_SORT
+from services.appeals.write_guard import DocumentLocks
 
 # Never rewritten by a change: the identity and what the citizen filed.
 _IMMUTABLE = {"id", "tenant", "number", "citizen_sub", "received_at", "audit", "version"}
@@ -30,6 +32,10 @@ MAX_RECENT = 50
 
 class AppealRepository(TenantRepository):
     collection_name = "appeals"
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        super().__init__(db)
+        self._number_locks = DocumentLocks()
 
     async def ensure_indexes(self) -> None:
         tenant = ("tenant", ASCENDING)
@@ -51,7 +57,11 @@ class AppealRepository(TenantRepository):
         )
 
     async def next_number_seq(self, tenant: str, year: int) -> int:
-        return await next_sequence(self.db, tenant, f"appeal-number:{year}")
+        # One allocation at a time per council and year in this process: FerretDB hands the
+        # same counter value to concurrent callers, and under load the retries that follow
+        # (each an insert refused by the unique index) cost more than waiting our turn.
+        async with self._number_locks.hold(f"{tenant}:{year}"):
+            return await next_sequence(self.db, tenant, f"appeal-number:{year}")
 
     async def add(self, appeal: Appeal, outbox: list[dict[str, Any]]) -> None:
         doc = asdict(appeal)
