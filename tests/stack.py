@@ -62,12 +62,16 @@ class Mailbox:
         part = message.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
         return str(part.get_content()) if part is not None else ""
 
-    def containing(self, needle: str) -> list[Message]:
-        return [
-            m
-            for m in self.messages()
-            if needle in str(m.get("Subject", "")) or needle in self.text_of(m)
-        ]
+    def containing(self, *needles: str) -> list[Message]:
+        """Messages whose subject, recipient or text holds every needle. Pass something unique
+        to the test too: registration numbers start again at 1 after `make clean`, while
+        another checkout's sink may still hold older mail."""
+        found = []
+        for m in self.messages():
+            haystack = f"{m.get('Subject', '')}\n{m.get('To', '')}\n{self.text_of(m)}"
+            if all(needle in haystack for needle in needles):
+                found.append(m)
+        return found
 
 
 class Gateway:

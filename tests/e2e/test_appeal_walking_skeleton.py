@@ -44,7 +44,7 @@ def test_appeal_reaches_the_citizen_by_email_in_one_trace(
     assert response.headers["x-request-id"]
 
     mails = wait_for(
-        lambda: mailbox.containing(appeal["number"]), EMAIL_TIMEOUT_S, what="the email"
+        lambda: mailbox.containing(appeal["number"], unique), EMAIL_TIMEOUT_S, what="the email"
     )
     assert len(mails) == 1
     text = Mailbox.text_of(mails[0])
@@ -80,10 +80,10 @@ def test_killed_notify_sends_exactly_one_email_after_restart(
         time.sleep(1)  # let the outbox relay publish while notify is dead
     finally:
         stack("start", "notify")
-    wait_for(lambda: mailbox.containing(number), EMAIL_TIMEOUT_S, what="the email")
+    wait_for(lambda: mailbox.containing(number, unique), EMAIL_TIMEOUT_S, what="the email")
     # A second delivery would come from a redelivered offset within a few seconds.
     time.sleep(5)
-    assert len(mailbox.containing(number)) == 1
+    assert len(mailbox.containing(number, unique)) == 1
 
 
 def test_appeal_accepted_while_kafka_is_down_is_emailed_after_it_returns(
@@ -95,11 +95,13 @@ def test_appeal_accepted_while_kafka_is_down_is_emailed_after_it_returns(
         response = submit(gateway, headers, subject=f"Outage {unique}")
         assert response.status_code == 201, response.text
         number = response.json()["number"]
-        assert mailbox.containing(number) == []
+        assert mailbox.containing(number, unique) == []
     finally:
         stack("start", "kafka")
-    wait_for(lambda: mailbox.containing(number), 120, interval_s=1, what="the email after Kafka")
-    assert len(mailbox.containing(number)) == 1
+    wait_for(
+        lambda: mailbox.containing(number, unique), 120, interval_s=1, what="the email after Kafka"
+    )
+    assert len(mailbox.containing(number, unique)) == 1
 
 
 def test_concurrent_appeals_get_gap_free_unique_numbers(gateway: Gateway, unique: str) -> None:

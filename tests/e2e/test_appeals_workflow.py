@@ -67,7 +67,7 @@ def test_whole_path_file_assign_extend_answer_rate(
     assert new_due - datetime.fromisoformat(appeal["due_at"]) == timedelta(days=7)
     local_due = new_due.astimezone(ZoneInfo("Europe/Kyiv")).strftime("%d.%m.%Y")
     (notice,) = wait_for(
-        lambda: [m for m in mailbox.containing(number) if "продовжено" in str(m["Subject"])],
+        lambda: [m for m in mailbox.containing(number, email) if "продовжено" in str(m["Subject"])],
         EMAIL_TIMEOUT_S,
         what="the extension email",
     )
@@ -77,7 +77,7 @@ def test_whole_path_file_assign_extend_answer_rate(
     answered = act(gateway, staff, appeal_id, "answer", {"text": f"Відремонтуємо {unique}."})
     assert answered.status_code == 200 and answered.json()["answered_at"]
     (answer_mail,) = wait_for(
-        lambda: [m for m in mailbox.containing(number) if "Відповідь" in str(m["Subject"])],
+        lambda: [m for m in mailbox.containing(number, email) if "Відповідь" in str(m["Subject"])],
         EMAIL_TIMEOUT_S,
         what="the answer email",
     )

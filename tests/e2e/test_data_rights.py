@@ -75,7 +75,7 @@ def test_export_erase_export_keeps_only_the_legally_retained_appeals(
 ) -> None:
     headers, email = citizen["headers"], citizen["email"]
     appeal = file_appeal(gateway, A, headers, email=email, subject=f"Права {unique}")
-    wait_for(lambda: mailbox.containing(appeal["number"]), EMAIL_TIMEOUT_S, what="the email")
+    wait_for(lambda: mailbox.containing(appeal["number"], email), EMAIL_TIMEOUT_S, what="the email")
     before = wait_for(lambda: delivered(gateway, A, headers), 30, what="the delivery")
 
     # One document, answered by the gateway itself (not proxied to a service called "me").
