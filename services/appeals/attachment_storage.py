@@ -95,9 +95,7 @@ class AttachmentRecords(TenantRepository):
         self.locks = locks or DocumentLocks()
 
     async def appeal(self, tenant: str, appeal_id: str) -> dict[str, Any] | None:
-        return await self.collection.find_one(
-            self.scoped(tenant, {"_id": appeal_id}), dict.fromkeys(self._FIELDS, 1)
-        )
+        return await self.find_owned(tenant, appeal_id, dict.fromkeys(self._FIELDS, 1))
 
     async def add(
         self,

@@ -17,7 +17,7 @@ class TenantSettingsReader(TenantRepository):
     collection_name = "tenant_settings"
 
     async def settings_of(self, tenant: str) -> dict[str, Any]:
-        doc = await self.collection.find_one(self.scoped(tenant, {"_id": tenant}))
+        doc = await self.find_owned(tenant, tenant)
         settings = (doc or {}).get("settings")
         return dict(settings) if isinstance(settings, dict) else {}
 
