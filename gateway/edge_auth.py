@@ -15,10 +15,15 @@ ANONYMOUS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Open311 clients file requests with the spec's `api_key` form field, not a bearer token; the
 # appeals service checks the key (and a bearer token, when one is sent instead).
 _OPEN311_FILING = re.compile(r"^/api/v1/[^/]+/open311/v2/requests\.(json|xml)$")
+# A payment provider's server-to-server callback carries no bearer token: payments checks the
+# provider's signature on it instead.
+_PROVIDER_CALLBACK = re.compile(r"^/api/v1/[^/]+/payments/callbacks/[a-z0-9_-]+$")
 
 
 def is_api_key_route(method: str, path: str) -> bool:
-    return method.upper() == "POST" and bool(_OPEN311_FILING.match(path))
+    return method.upper() == "POST" and bool(
+        _OPEN311_FILING.match(path) or _PROVIDER_CALLBACK.match(path)
+    )
 
 
 def _rejected(reason: str, detail: str) -> Problem:
