@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from chassis.calendar import working_days_before
+
 SIMPLE_TERM_DAYS = 15  # Art. 20: no additional study needed
 MAX_TERM_DAYS = 45  # Art. 20: the term with every extension
 ROUTING_WINDOW_DAYS = 5  # Art. 7: forward or return within five days of receipt
@@ -83,22 +85,6 @@ def is_late_complaint(
         if filed > month_after:
             return True
     return False
-
-
-def is_working_day(day: date, holidays: Iterable[date] = ()) -> bool:
-    return day.weekday() < 5 and day not in set(holidays)
-
-
-def working_days_before(day: date, count: int, holidays: Iterable[date] = ()) -> date:
-    """The date `count` working days (Mon-Fri, minus the council's holidays) before `day`."""
-    off = set(holidays)
-    current = day
-    remaining = count
-    while remaining > 0:
-        current -= timedelta(days=1)
-        if is_working_day(current, off):
-            remaining -= 1
-    return current
 
 
 def is_due_soon(

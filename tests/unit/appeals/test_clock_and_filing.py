@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from chassis.calendar import is_working_day, working_days_before
 from services.appeals.domain import AppealDraft, validate_draft
-from services.appeals.domain.clock import (
-    is_due_soon,
-    is_late_complaint,
-    is_working_day,
-    working_days_before,
-)
+from services.appeals.domain.clock import is_due_soon, is_late_complaint
 from services.appeals.domain.similarity import EarlierAppeal, find_likely_repeat, subject_tokens
 
 KYIV = "Europe/Kyiv"
