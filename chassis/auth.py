@@ -44,6 +44,10 @@ class Principal:
     tenant: str | None = None
     birthdate: str | None = None
     residence: str | None = None
+    # The person's national identifier as the IdP verified it (RNOKPP tax number, or the ID
+    # document number for those without one): lets an online vote and a paper one at an ASC
+    # be recognised as the same person's. Services keep only a keyed hash of it.
+    person_id: str | None = None
     acr: str = "low"
 
     def has_role(self, *roles: str) -> bool:
@@ -69,6 +73,7 @@ class Principal:
             tenant=claims.get("tenant"),
             birthdate=claims.get("birthdate"),
             residence=claims.get("residence"),
+            person_id=claims.get("person_id"),
             acr=str(acr),
         )
 
