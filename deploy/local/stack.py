@@ -622,6 +622,9 @@ class Component:
     def healthy(self) -> bool:
         raise NotImplementedError
 
+    def on_ready(self) -> None:
+        """Runs once after a start of ours turned healthy (set-up that needs the server up)."""
+
     # --- files
     @property
     def log(self) -> Path:
@@ -935,6 +938,10 @@ class Postgres(Component):
             "unix_socket_directories=",
             "-c",
             "max_connections=200",
+            # Plan each statement with its values, so FerretDB's `_jsonb -> $1 @> $2` filters
+            # match the GIN twins of its indexes (see postgres/gin-mirror.sql).
+            "-c",
+            "plan_cache_mode=force_custom_plan",
             "-c",
             "shared_buffers=256MB",
             # A kill -9 of the server loses nothing without fsync (the kernel keeps what was
@@ -945,8 +952,22 @@ class Postgres(Component):
             "full_page_writes=off",
         ]
 
+    def on_ready(self) -> None:
+        # Idempotent: (re)installs the trigger that gives FerretDB's indexes GIN twins.
+        script = HERE / "postgres" / "gin-mirror.sql"
+        psql = [self._bin("psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres"]
+        run_logged(
+            [*psql, *self._address(), "-f", str(script)],
+            component=self.name,
+            what="installing the GIN index mirror for FerretDB",
+            log=self.log,
+        )
+
+    def _address(self) -> list[str]:
+        return ["-h", HOST, "-p", str(POSTGRES_PORT), "-U", self.user]
+
     def healthy(self) -> bool:
-        address = ["-h", HOST, "-p", str(POSTGRES_PORT), "-U", self.user]
+        address = self._address()
         try:
             done = subprocess.run(
                 [self._bin("pg_isready"), "-q", *address],
@@ -1429,6 +1450,12 @@ class Stack:
                     del pending[name]
                     continue
                 if comp.healthy():
+                    try:
+                        comp.on_ready()
+                    except StackError as exc:
+                        errors.append(exc)
+                        del pending[name]
+                        continue
                     say(f"{name}: ready at {comp.url} ({fmt_secs(time.monotonic() - start)})")
                     del pending[name]
                     continue
