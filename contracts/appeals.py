@@ -26,6 +26,7 @@ class AppealRegistered(EventModel):
     citizen_sub: str = Field(description="The author's IdP subject")
     citizen_name: str
     email: str | None = Field(default=None, description="Contact for the citizen's notices")
+    phone: str | None = Field(default=None, description="Contact for the citizen's notices")
     locale: str = "uk"
     received_at: datetime
     due_at: datetime

@@ -15,7 +15,8 @@ Components (all on 127.0.0.1): kafka (9092, controller 9093), postgres (5439), m
 FerretDB over PostgreSQL, or over SQLite with HROMADA_STACK_DB=sqlite (27017), s3 = MinIO
 (9000), traces = Jaeger v2 (OTLP 4317/4318, query API 16686), smtp sink (1025), gateway (8000),
 the services appeals 8101, petitions 8102, budget 8103, queue 8104, payments 8105, notify 8106,
-and payments_sandbox (8107), which plays the LiqPay payment provider.
+payments_sandbox (8107), which plays the LiqPay payment provider, and notify_sinks (8108),
+which play SMS providers and the Telegram Bot API.
 
 State, pids and logs live under ``<repo>/.stack/``; downloads and builds are cached outside
 the repository under ``${HROMADA_CACHE:-~/.cache/hromada}``, keyed by version.
@@ -98,8 +99,14 @@ SERVICE_PORTS = {
 }
 GATEWAY_PORT = 8000
 # Local stand-ins for outside providers, started with the services.
-SANDBOX_PORTS = {"payments_sandbox": 8107}  # plays LiqPay's checkout, callbacks and statements
-SANDBOX_MODULES = {"payments_sandbox": "services.payments.sandbox"}
+SANDBOX_PORTS = {
+    "payments_sandbox": 8107,  # plays LiqPay's checkout, callbacks and statements
+    "notify_sinks": 8108,  # SMS providers and the Telegram Bot API, keeping what they get
+}
+SANDBOX_MODULES = {
+    "payments_sandbox": "services.payments.sandbox",
+    "notify_sinks": "services.notify.sinks",
+}
 STATUS_ORDER = ("gateway", *INFRA, *SERVICE_PORTS, *SANDBOX_PORTS)
 
 TICK_SECONDS = 10.0

@@ -84,6 +84,7 @@ def registered_event(appeal: Appeal) -> AppealRegistered:
         citizen_sub=appeal.citizen_sub,
         citizen_name=appeal.citizen_name,
         email=appeal.email,
+        phone=appeal.phone or None,
         locale=appeal.locale,
         received_at=appeal.received_at,
         due_at=appeal.due_at,

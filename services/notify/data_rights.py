@@ -1,10 +1,12 @@
 """Citizen data rights in notify (Law 2297-VI "On Personal Data Protection", Art. 8).
 
-Export: every notice we sent or tried to send the caller, with the address and the message.
+Export: every notice we sent or tried to send the caller, with the address and the message,
+their preferences and their inbox.
 Erase: no law asks us to keep notices, so each of the caller's deliveries is anonymised — the
 recipient address, the message, the link to the citizen and to the appeal are removed. The bare
 record (id, channel, template, status, dates) stays, because its id is what stops a redelivered
-event from emailing the citizen a second time; it no longer says who it was for.
+event from emailing the citizen a second time; it no longer says who it was for. Preferences
+(with the contacts notify learned) and inbox items are deleted.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from litestar import Controller, delete, get
 from pymongo.asynchronous.collection import AsyncCollection
 
 from chassis.auth import Principal
+from services.notify.inbox import InboxRepository
+from services.notify.preferences import PreferenceRepository
 from services.notify.repository import DeliveryRepository
 
 PERSONAL_FIELDS = ("citizen_sub", "recipient", "message", "subject_ref", "error")
@@ -54,7 +58,12 @@ class NotifyDataRightsController(Controller):
 
     @get("/export", operation_id="export_my_notify_data")
     async def export_my_data(
-        self, tenant: str, principal: Principal, deliveries: DeliveryRepository
+        self,
+        tenant: str,
+        principal: Principal,
+        deliveries: DeliveryRepository,
+        preferences: PreferenceRepository,
+        inbox: InboxRepository,
     ) -> dict[str, Any]:
         """Every notice for the caller in this council: address, message, status, dates."""
         return {
@@ -62,22 +71,38 @@ class NotifyDataRightsController(Controller):
             "tenant": tenant,
             "subject": principal.sub,
             "data": {
-                "deliveries": await deliveries_of(deliveries.collection, tenant, principal.sub)
+                "deliveries": await deliveries_of(deliveries.collection, tenant, principal.sub),
+                "preferences": await preferences.get(tenant, principal.sub),
+                "inbox": [
+                    doc
+                    async for doc in inbox.collection.find({"tenant": tenant, "sub": principal.sub})
+                ],
             },
             "retained": [],
         }
 
     @delete("/", operation_id="erase_my_notify_data", status_code=200)
     async def erase_my_data(
-        self, tenant: str, principal: Principal, deliveries: DeliveryRepository
+        self,
+        tenant: str,
+        principal: Principal,
+        deliveries: DeliveryRepository,
+        preferences: PreferenceRepository,
+        inbox: InboxRepository,
     ) -> dict[str, Any]:
         """Anonymise every delivery of the caller; nothing personal is retained."""
         count = await anonymise_deliveries(
             deliveries.collection, tenant, principal.sub, datetime.now(UTC)
         )
+        await preferences.collection.delete_one({"_id": preferences.key(tenant, principal.sub)})
+        removed = await inbox.collection.delete_many({"tenant": tenant, "sub": principal.sub})
         return {
             "service": "notify",
             "tenant": tenant,
-            "erased": {"deliveries_anonymised": count},
+            "erased": {
+                "deliveries_anonymised": count,
+                "inbox_items_deleted": removed.deleted_count,
+                "preferences_deleted": True,
+            },
             "retained": [],
         }

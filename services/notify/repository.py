@@ -1,5 +1,7 @@
-"""Deliveries: one record per (event, channel), so a notice is sent at most once, and a notice
-that could not be sent yet is kept and retried instead of lost.
+"""Deliveries: one record per (event, recipient, channel), so a notice is sent at most once, and
+a notice that could not be sent yet is kept and retried instead of lost. The records are the
+delivery log: queued (waiting out quiet hours), sending, sent, retrying, failed, suppressed (the
+citizen turned the channel off), cancelled (the citizen was erased).
 
 Unfinished deliveries also have an entry in the small `delivery_queue` collection (due time of
 the next attempt). The retry worker looks only there, so its polling costs nothing however
@@ -8,6 +10,7 @@ many deliveries were ever made (FerretDB scans a whole collection for any non-_i
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from chassis.mongo import TenantRepository
 
+FINISHED_STATUSES = ("sent", "failed", "suppressed", "cancelled")
 # A claim older than this while still `sending` was left by a crash mid-send.
 STALE_SENDING = timedelta(minutes=2)
 
@@ -70,6 +74,38 @@ class DeliveryRepository(TenantRepository):
                 {"_id": delivery_id}, {"$set": {"updated_at": now}, "$inc": {"attempts": 1}}
             )
             return True
+
+    async def hold(self, delivery_id: str, record: dict[str, Any], until: datetime) -> bool:
+        """Record a delivery that must wait (quiet hours) and queue its first attempt for
+        `until`. False if the delivery already exists."""
+        now = datetime.now(UTC)
+        try:
+            await self.collection.insert_one(
+                {
+                    **record,
+                    "_id": delivery_id,
+                    "status": "queued",
+                    "attempts": 0,
+                    "next_attempt_at": until,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        except DuplicateKeyError:
+            return False
+        await self.queue.update_one(
+            {"_id": delivery_id},
+            {"$set": {"tenant": record.get("tenant"), "due_at": until}},
+            upsert=True,
+        )
+        return True
+
+    async def record_suppressed(self, delivery_id: str, record: dict[str, Any]) -> None:
+        """The citizen turned this channel off: say so in the log, send nothing."""
+        now = datetime.now(UTC)
+        doc = {**record, "_id": delivery_id, "status": "suppressed", "attempts": 0}
+        with contextlib.suppress(DuplicateKeyError):
+            await self.collection.insert_one({**doc, "created_at": now, "updated_at": now})
 
     async def mark_sent(self, delivery_id: str) -> None:
         now = datetime.now(UTC)

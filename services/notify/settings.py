@@ -1,8 +1,15 @@
 """Notify settings (env prefix HROMADA_NOTIFY_, shared HROMADA_ fallback)."""
 
+from pydantic import BaseModel
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
+
+
+class SmsProviderSettings(BaseModel):
+    name: str
+    url: str
+    api_key: str = ""
 
 
 class NotifySettings(ServiceSettings):
@@ -16,3 +23,16 @@ class NotifySettings(ServiceSettings):
     mail_from: str = "Громада / Hromada <noreply@hromada.local>"
     message_id_domain: str = "hromada.local"
     default_timezone: str = "Europe/Kyiv"
+    # SMS providers in failover order (JSON in the env); dev: the local stack's sinks.
+    sms_providers: list[SmsProviderSettings] = [
+        SmsProviderSettings(name="primary", url="http://127.0.0.1:8108/sms/primary"),
+        SmsProviderSettings(name="secondary", url="http://127.0.0.1:8108/sms/secondary"),
+    ]
+    sms_rate_per_s: float = 50.0
+    telegram_api_url: str = "http://127.0.0.1:8108/telegram"
+    telegram_bot_token: str = "dev-bot-token"  # noqa: S105 (the local sink takes any)
+    telegram_rate_per_s: float = 30.0
+    provider_timeout_s: float = 5.0
+    retention_days: int = 90
+    retention_interval_s: float = 3600.0
+    retention_lease_ttl_s: float = 120.0

@@ -1,39 +1,34 @@
-"""Kafka subscriptions of the notify service: thin, each hands the event to one use case."""
+"""Kafka subscriptions of the notify service: one idempotent consumer per topic that carries a
+trigger (services/notify/triggers.py); each event goes to the one `handle` use case."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.consumer import IdempotentConsumer
-from contracts.appeals import (
-    AppealAnswered,
-    AppealExtended,
-    AppealForwarded,
-    AppealRegistered,
-    AppealReturned,
-)
-from contracts.topics import APPEALS_APPEAL
+from services.notify.triggers import Trigger, triggers_by_topic
 from services.notify.use_cases import NotifyUseCases
 
 
 def register_subscribers(
-    broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]], use_cases: NotifyUseCases
+    broker: KafkaBroker,
+    db: AsyncDatabase[dict[str, Any]],
+    use_cases: NotifyUseCases,
+    triggers: Mapping[str, Trigger],
 ) -> list[IdempotentConsumer]:
-    on_appeal_event = IdempotentConsumer(
-        "notify",
-        APPEALS_APPEAL,
-        db,
-        broker,
-        handlers={
-            AppealRegistered.event_type: use_cases.notify_appeal_registered,
-            AppealExtended.event_type: use_cases.notify_appeal_extended,
-            AppealForwarded.event_type: use_cases.notify_appeal_forwarded,
-            AppealReturned.event_type: use_cases.notify_appeal_returned,
-            AppealAnswered.event_type: use_cases.notify_appeal_answered,
-        },
-    )
-    on_appeal_event.register()
-    return [on_appeal_event]
+    consumers = []
+    for topic, topic_triggers in sorted(triggers_by_topic(triggers).items()):
+        consumer = IdempotentConsumer(
+            "notify",
+            topic,
+            db,
+            broker,
+            handlers={t.event_type: use_cases.handle for t in topic_triggers},
+        )
+        consumer.register()
+        consumers.append(consumer)
+    return consumers

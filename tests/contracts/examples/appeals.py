@@ -80,6 +80,7 @@ EXAMPLES: dict[str, EventModel] = {
         citizen_sub="citizen-1",
         citizen_name="Олена Коваль",
         email="olena@example.ua",
+        phone="+380501234567",
         received_at="2026-03-10T09:30:00Z",
         due_at="2026-04-10T08:30:00Z",
     ),

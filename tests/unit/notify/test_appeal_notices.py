@@ -8,7 +8,7 @@ from typing import Any
 
 from contracts.appeals import AppealAnswered, AppealExtended, AppealForwarded, AppealReturned
 from contracts.envelope import EventEnvelope, EventModel
-from tests.unit.notify.test_use_cases import build
+from tests.unit.notify.fakes import Notify
 
 COMMON: dict[str, Any] = {
     "appeal_id": "a1",
@@ -28,7 +28,7 @@ def wrap(event: EventModel) -> EventEnvelope:
 
 
 async def test_art20_extension_notice_carries_the_new_due_date_and_reason_once() -> None:
-    use_cases, _, email, _ = build()
+    notify = Notify()
     envelope = wrap(
         AppealExtended(
             **COMMON,
@@ -37,46 +37,46 @@ async def test_art20_extension_notice_carries_the_new_due_date_and_reason_once()
             reason="Потрібен виїзд на місце",
         )
     )
-    await use_cases.notify_appeal_extended(envelope)
-    await use_cases.notify_appeal_extended(envelope)
-    assert len(email.sent) == 1
-    text = email.sent[0].text
+    await notify.use_cases.handle(envelope)
+    await notify.use_cases.handle(envelope)
+    assert len(notify.emails) == 1
+    text = notify.emails[0].text
     assert "20.04.2026" in text and "Потрібен виїзд на місце" in text
     assert text.index("продовжено") < text.index("extended")  # Ukrainian first
 
 
 async def test_art7_forwarded_and_returned_notices_say_where_and_why() -> None:
-    use_cases, _, email, _ = build()
-    await use_cases.notify_appeal_forwarded(
+    notify = Notify()
+    await notify.use_cases.handle(
         wrap(
             AppealForwarded(**COMMON, forwarded_to="Чернівецька ОДА", reason="Поза повноваженнями")
         )
     )
-    await use_cases.notify_appeal_returned(wrap(AppealReturned(**COMMON, reason="Немає адреси")))
-    forwarded, returned = email.sent
+    await notify.use_cases.handle(wrap(AppealReturned(**COMMON, reason="Немає адреси")))
+    forwarded, returned = notify.emails
     assert "Чернівецька ОДА" in forwarded.text and "forwarded" in forwarded.subject
     assert "Немає адреси" in returned.text and "returned" in returned.subject
 
 
 async def test_answer_notice_carries_the_summary() -> None:
-    use_cases, deliveries, email, _ = build()
+    notify = Notify()
     event = AppealAnswered(
         **COMMON,
         answer_summary="Ремонт освітлення заплановано на квітень.",
         answered_at=datetime(2026, 3, 20, 10, 0, tzinfo=UTC),
         on_time=True,
     )
-    await use_cases.notify_appeal_answered(wrap(event))
-    (sent,) = email.sent
+    envelope = wrap(event)
+    await notify.use_cases.handle(envelope)
+    (sent,) = notify.emails
     assert "Ремонт освітлення заплановано на квітень." in sent.text
     assert "CHERNIVTSI-2026-7" in sent.subject
-    (doc,) = deliveries.docs.values()
-    assert doc["template"] == "appeal_answered"
+    assert notify.deliveries.docs[f"{envelope.id}:c1:email"]["template"] == event.event_type
 
 
 async def test_no_email_contact_means_no_email() -> None:
-    use_cases, _, email, _ = build()
-    await use_cases.notify_appeal_returned(
+    notify = Notify()
+    await notify.use_cases.handle(
         wrap(AppealReturned(**{**COMMON, "email": None, "phone": "+380501234567"}, reason="x"))
     )
-    assert email.sent == []
+    assert notify.emails == []

@@ -1,125 +1,131 @@
-"""Notify delivers a notice once per event and keeps retrying when the channel is down."""
+"""Notify: one notice per (event, recipient, channel) over the channels the citizen allows;
+retries while a channel is down; quiet hours hold back SMS and messenger; a council's own
+template wins over the default."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from contracts.appeals import AppealRegistered
+from contracts.appeals import AppealOverdue
 from contracts.envelope import EventEnvelope
-from services.notify.email_client import OutgoingEmail
-from services.notify.use_cases import MAX_ATTEMPTS, NotifyUseCases, retry_delay
+from services.notify.rendering import TemplateText
+from services.notify.use_cases import MAX_ATTEMPTS, retry_delay
+from tests.unit.notify.fakes import Notify, registered
 
 
-class FakeDeliveries:
-    """In-memory stand-in with the repository's claim semantics."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, dict[str, Any]] = {}
-
-    async def claim(self, delivery_id: str, record: dict[str, Any]) -> bool:
-        if delivery_id in self.docs:
-            return self.docs[delivery_id]["status"] == "sending"
-        self.docs[delivery_id] = {**record, "_id": delivery_id, "status": "sending", "attempts": 1}
-        return True
-
-    async def mark_sent(self, delivery_id: str) -> None:
-        self.docs[delivery_id]["status"] = "sent"
-
-    async def schedule_retry(self, delivery_id: str, error: str, next_at: datetime | None) -> None:
-        doc = self.docs[delivery_id]
-        doc.update(status="retrying" if next_at else "failed", error=error, next_attempt_at=next_at)
-
-    async def claim_due_retry(self, now: datetime) -> dict[str, Any] | None:
-        for doc in self.docs.values():
-            if doc["status"] == "retrying" and doc["next_attempt_at"] <= now:
-                doc["status"] = "sending"
-                doc["attempts"] += 1
-                return dict(doc)
-        return None
-
-
-class FlakyEmail:
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.sent: list[OutgoingEmail] = []
-
-    async def send(self, email: OutgoingEmail) -> None:
-        if self.failures:
-            self.failures -= 1
-            raise ConnectionRefusedError("smtp down")
-        self.sent.append(email)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def registered(email: str | None = "olena@example.ua") -> EventEnvelope:
-    event = AppealRegistered(
-        appeal_id="a1",
-        number="UZHHOROD-2026-3",
-        kind="statement",
-        subject="Світло",
-        citizen_sub="c1",
-        citizen_name="Олена",
-        email=email,
-        received_at=datetime(2026, 3, 10, 9, 0, tzinfo=UTC),
-        due_at=datetime(2026, 4, 10, 8, 0, tzinfo=UTC),
-    )
-    return EventEnvelope.wrap(event, source="/hromada/appeals", subject="a1", tenant="uzhhorod")
-
-
-def build(failures: int = 0) -> tuple[NotifyUseCases, FakeDeliveries, FlakyEmail, Clock]:
-    deliveries, email, clock = FakeDeliveries(), FlakyEmail(failures), Clock()
-    use_cases = NotifyUseCases(deliveries, email, "Europe/Kyiv", "hromada.test", clock=clock)  # type: ignore[arg-type]
-    return use_cases, deliveries, email, clock
-
-
-async def test_the_same_event_twice_sends_one_email() -> None:
-    use_cases, deliveries, email, _ = build()
+async def test_the_same_event_twice_sends_one_email_and_one_inbox_item() -> None:
+    notify = Notify()
     envelope = registered()
-    await use_cases.notify_appeal_registered(envelope)
-    await use_cases.notify_appeal_registered(envelope)
-    assert len(email.sent) == 1
-    assert email.sent[0].message_id == f"<{envelope.id}.email@hromada.test>"
-    assert "UZHHOROD-2026-3" in email.sent[0].subject
-    assert deliveries.docs[f"{envelope.id}:email"]["status"] == "sent"
+    await notify.use_cases.handle(envelope)
+    await notify.use_cases.handle(envelope)
+    assert len(notify.emails) == 1 and len(notify.sent("inbox")) == 1
+    assert notify.emails[0].message_id == f"<{envelope.id}.email@hromada.test>"
+    assert "UZHHOROD-2026-3" in notify.emails[0].subject
+    assert "<p>" in notify.emails[0].html  # the HTML part
+    assert notify.deliveries.docs[f"{envelope.id}:c1:email"]["status"] == "sent"
+    assert notify.sent("sms") == []  # SMS is off by default
 
 
 async def test_smtp_outage_keeps_the_notice_and_the_retry_sends_it_once() -> None:
-    use_cases, deliveries, email, clock = build(failures=2)
+    notify = Notify(email_failures=2)
     envelope = registered()
-    await use_cases.notify_appeal_registered(envelope)  # fails, kept for retry
-    doc = deliveries.docs[f"{envelope.id}:email"]
-    assert doc["status"] == "retrying" and email.sent == []
-
-    await use_cases.notify_appeal_registered(envelope)  # a redelivery does not send again
-    assert email.sent == []
-
-    assert await use_cases.retry_due_deliveries() == 0  # not due yet
-    clock.now += retry_delay(1)
-    assert await use_cases.retry_due_deliveries() == 1  # fails again, rescheduled
-    clock.now += retry_delay(2)
-    assert await use_cases.retry_due_deliveries() == 1
-    assert len(email.sent) == 1 and doc["status"] == "sent"
+    await notify.use_cases.handle(envelope)  # fails, kept for retry
+    doc = notify.deliveries.docs[f"{envelope.id}:c1:email"]
+    assert doc["status"] == "retrying" and notify.emails == []
+    await notify.use_cases.handle(envelope)  # a redelivery does not send again
+    assert notify.emails == []
+    assert await notify.use_cases.retry_due_deliveries() == 0  # not due yet
+    notify.clock.now += retry_delay(1)
+    assert await notify.use_cases.retry_due_deliveries() == 1  # fails again, rescheduled
+    notify.clock.now += retry_delay(2)
+    assert await notify.use_cases.retry_due_deliveries() == 1
+    assert len(notify.emails) == 1 and doc["status"] == "sent"
 
 
 async def test_notice_fails_for_good_after_the_last_attempt() -> None:
-    use_cases, deliveries, email, clock = build(failures=MAX_ATTEMPTS)
-    await use_cases.notify_appeal_registered(registered())
+    notify = Notify(email_failures=MAX_ATTEMPTS)
+    await notify.use_cases.handle(registered())
     for _ in range(MAX_ATTEMPTS):
-        clock.now += timedelta(hours=1)
-        await use_cases.retry_due_deliveries()
-    (doc,) = deliveries.docs.values()
-    assert doc["status"] == "failed" and doc["attempts"] == MAX_ATTEMPTS and email.sent == []
+        notify.clock.now += timedelta(hours=1)
+        await notify.use_cases.retry_due_deliveries()
+    (doc,) = (d for d in notify.deliveries.docs.values() if d["channel"] == "email")
+    assert doc["status"] == "failed" and doc["attempts"] == MAX_ATTEMPTS and notify.emails == []
 
 
-async def test_no_contact_no_email() -> None:
-    use_cases, deliveries, email, _ = build()
-    await use_cases.notify_appeal_registered(registered(email=None))
-    assert email.sent == [] and deliveries.docs == {}
+async def test_no_email_contact_no_email_but_the_inbox_still_tells() -> None:
+    notify = Notify()
+    await notify.use_cases.handle(registered(email=None))
+    assert notify.emails == [] and len(notify.sent("inbox")) == 1
+
+
+async def test_an_opt_out_suppresses_the_channel_and_the_log_says_so() -> None:
+    notify = Notify()
+    await notify.preferences.save("uzhhorod", "c1", {"email": False})
+    await notify.use_cases.handle(registered())
+    assert notify.emails == []
+    assert notify.deliveries.statuses("email") == ["suppressed"]
+    assert len(notify.sent("inbox")) == 1
+
+
+async def test_sms_goes_to_the_events_phone_when_the_citizen_turned_sms_on() -> None:
+    notify = Notify()
+    await notify.preferences.save("uzhhorod", "c1", {"sms": True})
+    await notify.use_cases.handle(registered(phone="+380501234567"))
+    (sms,) = notify.sent("sms")
+    assert sms.to == "+380501234567" and "UZHHOROD-2026-3" in sms.text
+
+
+async def test_quiet_hours_hold_sms_until_morning_but_email_goes_at_once() -> None:
+    notify = Notify()
+    notify.clock.now = datetime(2026, 3, 10, 21, 0, tzinfo=UTC)  # 23:00 in Kyiv
+    quiet = {"start": "22:00", "end": "07:00"}
+    await notify.preferences.save("uzhhorod", "c1", {"sms": True, "quiet_hours": quiet})
+    await notify.use_cases.handle(registered(phone="+380501234567"))
+    assert len(notify.emails) == 1 and notify.sent("sms") == []
+    assert notify.deliveries.statuses("sms") == ["queued"]
+    await notify.use_cases.retry_due_deliveries()
+    assert notify.sent("sms") == []  # still night
+    notify.clock.now = datetime(2026, 3, 11, 5, 0, tzinfo=UTC)  # 07:00 in Kyiv
+    await notify.use_cases.retry_due_deliveries()
+    assert len(notify.sent("sms")) == 1
+
+
+async def test_english_preference_gets_the_english_text_only() -> None:
+    notify = Notify()
+    await notify.preferences.save("uzhhorod", "c1", {"locale": "en"})
+    await notify.use_cases.handle(registered())
+    (mail,) = notify.emails
+    assert mail.subject == "Appeal No. UZHHOROD-2026-3 registered"
+    assert "Шановний" not in mail.text and "Dear Олена" in mail.text
+
+
+async def test_a_councils_own_template_is_used_instead_of_the_default() -> None:
+    notify = Notify()
+    notify.overrides.templates[("uzhhorod", "appeals.appeal.registered.v1", "uk")] = TemplateText(
+        "Ужгород: № {{ number }}", "Дякуємо, {{ citizen_name }}! Строк: {{ due_at | date }}."
+    )
+    await notify.use_cases.handle(registered())
+    (mail,) = notify.emails
+    assert mail.subject == "Ужгород: № UZHHOROD-2026-3"
+    assert mail.text == "Дякуємо, Олена! Строк: 10.04.2026."
+
+
+async def test_statutory_clock_warnings_go_to_the_councils_staff_inbox_only() -> None:
+    notify = Notify()
+    event = AppealOverdue(
+        appeal_id="a1",
+        number="UZHHOROD-2026-3",
+        subject="Світло",
+        status="assigned",
+        citizen_sub="c1",
+        citizen_name="Олена",
+        email="olena@example.ua",
+        due_at=datetime(2026, 3, 9, 22, 0, tzinfo=UTC),
+        department="ЖКГ",
+        at=datetime(2026, 3, 10, 9, 0, tzinfo=UTC),
+    )
+    envelope = EventEnvelope.wrap(event, source="/hromada/appeals", subject="a1", tenant="uzhhorod")
+    await notify.use_cases.handle(envelope)
+    assert notify.emails == []
+    (item,) = notify.sent("inbox")
+    assert item.to == "staff:uzhhorod" and "ЖКГ" in item.text and "10.03.2026" in item.text

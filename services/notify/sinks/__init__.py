@@ -1,0 +1,1 @@
+"""Local stand-ins for notify's outside providers (SMS gateways, the Telegram Bot API)."""
