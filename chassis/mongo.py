@@ -22,6 +22,7 @@ def create_mongo_client(settings: ServiceSettings) -> AsyncMongoClient[dict[str,
         serverSelectionTimeoutMS=settings.mongo_timeout_ms,
         connectTimeoutMS=settings.mongo_timeout_ms,
         appname=settings.service_name,
+        maxPoolSize=settings.mongo_max_pool_size,
     )
 
 

@@ -30,6 +30,10 @@ class ServiceSettings(BaseSettings):
     mongo_url: str = "mongodb://127.0.0.1:27017/"
     mongo_db: str = ""
     mongo_timeout_ms: int = 5000
+    # Concurrent database operations of one process. Bounded, so that a burst waits in the
+    # client instead of piling onto the database (FerretDB needs up to two PostgreSQL
+    # connections per operation; see deploy/local/stack.py).
+    mongo_max_pool_size: int = 24
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_publish_timeout_s: float = 10.0

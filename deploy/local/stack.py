@@ -870,9 +870,18 @@ class Postgres(Component):
     stop_timeout = 30.0
     user = "ferret"
 
+    # FerretDB v1 may hold one pooled connection while it waits for a second, so a pool that
+    # is smaller than twice the operations in flight can deadlock (seen at its default of
+    # 50). The services bound their own concurrency (`mongo_max_pool_size`); these leave room.
+    max_connections = 600
+    ferretdb_pool = 500
+
     @property
     def url(self) -> str:
-        return f"postgres://{self.user}@{HOST}:{POSTGRES_PORT}/postgres"
+        return (
+            f"postgres://{self.user}@{HOST}:{POSTGRES_PORT}/postgres"
+            f"?pool_max_conns={self.ferretdb_pool}"
+        )
 
     @property
     def data(self) -> Path:
@@ -944,7 +953,7 @@ class Postgres(Component):
             "-c",
             "unix_socket_directories=",
             "-c",
-            "max_connections=200",
+            f"max_connections={self.max_connections}",
             # Plan each statement with its values, so FerretDB's `_jsonb -> $1 @> $2` filters
             # match the GIN twins of its indexes (see postgres/gin-mirror.sql).
             "-c",

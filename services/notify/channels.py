@@ -102,6 +102,24 @@ class EmailChannel:
         except (OSError, smtplib.SMTPException) as exc:
             raise ChannelError(f"smtp: {type(exc).__name__}: {exc}") from exc
 
+    def _send_many_blocking(self, messages: Sequence[OutgoingMessage]) -> list[str | None]:
+        errors: list[str | None] = []
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
+                for message in messages:
+                    try:
+                        smtp.send_message(self.build(message))
+                        errors.append(None)
+                    except smtplib.SMTPRecipientsRefused as exc:
+                        errors.append(f"smtp: {type(exc).__name__}")
+        except (OSError, smtplib.SMTPException) as exc:
+            errors += [f"smtp: {type(exc).__name__}: {exc}"] * (len(messages) - len(errors))
+        return errors
+
+    async def send_many(self, messages: Sequence[OutgoingMessage]) -> list[str | None]:
+        """A broadcast's batch over one SMTP connection; per message, None or the error."""
+        return await asyncio.to_thread(self._send_many_blocking, messages)
+
 
 @dataclass(frozen=True)
 class SmsProvider:
@@ -178,16 +196,22 @@ class InboxChannel:
     def __init__(self, inbox: InboxRepository) -> None:
         self.inbox = inbox
 
+    @staticmethod
+    def item(message: OutgoingMessage) -> dict[str, Any]:
+        return {
+            "tenant": message.tenant,
+            "sub": message.to,
+            "subject": message.subject,
+            "text": message.text,
+            "event_type": message.meta.get("event_type"),
+            "subject_ref": message.meta.get("subject_ref", {}),
+            "created_at": datetime.now(UTC),
+        }
+
     async def send(self, message: OutgoingMessage) -> None:
-        await self.inbox.put(
-            message.message_id,
-            {
-                "tenant": message.tenant,
-                "sub": message.to,
-                "subject": message.subject,
-                "text": message.text,
-                "event_type": message.meta.get("event_type"),
-                "subject_ref": message.meta.get("subject_ref", {}),
-                "created_at": datetime.now(UTC),
-            },
-        )
+        await self.inbox.put(message.message_id, self.item(message))
+
+    async def send_many(self, messages: Sequence[OutgoingMessage]) -> list[str | None]:
+        """A broadcast's batch in one insert (items already there are kept as they are)."""
+        await self.inbox.put_many({m.message_id: self.item(m) for m in messages})
+        return [None] * len(messages)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from litestar import Controller, get, post
 from litestar.params import Parameter
 from pymongo import DESCENDING
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from chassis.auth import Principal
 from chassis.guards import require_staff_of
@@ -35,6 +35,14 @@ class InboxRepository(TenantRepository):
             await self.collection.insert_one({**item, "_id": item_id, "read_at": None})
         except DuplicateKeyError:
             return
+
+    async def put_many(self, items: dict[str, dict[str, Any]]) -> None:
+        docs = [{**item, "_id": item_id, "read_at": None} for item_id, item in items.items()]
+        try:
+            await self.collection.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+                raise  # only "already there" is expected
 
     async def page(
         self, tenant: str, sub: str, limit: int, before: tuple[datetime, str] | None

@@ -13,6 +13,7 @@ import asyncio
 import base64
 import json
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -30,7 +31,13 @@ from chassis.guards import require_staff_of
 from chassis.mongo import TenantRepository
 from chassis.problems import Problem, invalid
 from chassis.tracing import untraced
-from services.notify.channels import Channel, ChannelError, OutgoingMessage
+from services.notify.channels import (
+    Channel,
+    ChannelError,
+    EmailChannel,
+    InboxChannel,
+    OutgoingMessage,
+)
 from services.notify.preferences import PreferenceRepository, preferences_from_doc
 from services.notify.rendering import TemplateText, render
 from services.notify.repository import DeliveryRepository
@@ -257,19 +264,38 @@ class NewsBroadcaster:
         )
         return delivery_id, message, sub
 
+    async def _send_channel(
+        self, channel: str, items: list[tuple[str, OutgoingMessage]]
+    ) -> list[str]:
+        """Send one channel's part of a batch; the ids sent. What failed goes to the retry
+        queue like any other delivery."""
+        sender = self.channels[channel]
+        messages = [m for _, m in items]
+        if isinstance(sender, EmailChannel | InboxChannel):
+            errors = await sender.send_many(messages)
+        else:
+            errors = list(await asyncio.gather(*(self._send_one(sender, m) for m in messages)))
+        sent = []
+        for (delivery_id, _), error in zip(items, errors, strict=True):
+            if error is None:
+                sent.append(delivery_id)
+            else:
+                await self.deliveries.schedule_retry(delivery_id, error, datetime.now(UTC))
+        return sent
+
+    async def _send_one(self, sender: Channel, message: OutgoingMessage) -> str | None:
+        async with self.slots:
+            try:
+                await sender.send(message)
+            except (ChannelError, OSError) as exc:
+                return str(exc)
+            return None
+
     async def _send_batch(
         self, item: Mapping[str, Any], batch: list[tuple[str, OutgoingMessage, str]]
     ) -> None:
-        ids = [delivery_id for delivery_id, _, _ in batch]
-        done = {
-            d["_id"]
-            async for d in self.deliveries.collection.find(
-                {"_id": {"$in": ids}, "status": {"$nin": ["sending"]}}, {"_id": 1}
-            )
-        }
-        todo = [entry for entry in batch if entry[0] not in done]
-        if not todo:
-            return
+        """Record the batch's deliveries in one insert, send, then mark what went. Reads and
+        writes go by `_id` only (FerretDB answers `$in` and other filters by a full scan)."""
         now = datetime.now(UTC)
         records = [
             {
@@ -288,26 +314,36 @@ class NewsBroadcaster:
                 "created_at": now,
                 "updated_at": now,
             }
-            for delivery_id, message, sub in todo
+            for delivery_id, message, sub in batch
         ]
+        todo = batch
         try:
             await self.deliveries.collection.insert_many(records, ordered=False)
-        except BulkWriteError:
-            pass  # already there from a run that stopped mid-batch: sent again below, once
+        except BulkWriteError as exc:
+            # Already recorded by a run that stopped mid-broadcast: send again only what that
+            # run had not finished.
+            existing = {batch[e["index"]][0] for e in exc.details.get("writeErrors", [])}
+            unfinished = {
+                delivery_id
+                for delivery_id in existing
+                if (await self.deliveries.collection.find_one({"_id": delivery_id}, {"status": 1}))
+                in (None, {"_id": delivery_id, "status": "sending"})
+            }
+            todo = [entry for entry in batch if entry[0] not in existing - unfinished]
 
-        async def send_one(delivery_id: str, message: OutgoingMessage) -> str | None:
-            async with self.slots:
-                try:
-                    await self.channels[message.channel].send(message)
-                except (ChannelError, OSError) as exc:
-                    await self.deliveries.schedule_retry(delivery_id, str(exc), datetime.now(UTC))
-                    return None
-                return delivery_id
-
-        sent = await asyncio.gather(*(send_one(d, m) for d, m, _ in todo))
-        sent_ids = [d for d in sent if d is not None]
-        if sent_ids:
-            await self.deliveries.collection.update_many(
-                {"_id": {"$in": sent_ids}},
-                {"$set": {"status": "sent", "sent_at": datetime.now(UTC)}},
+        by_channel: dict[str, list[tuple[str, OutgoingMessage]]] = defaultdict(list)
+        for delivery_id, message, _ in todo:
+            by_channel[message.channel].append((delivery_id, message))
+        outcomes = await asyncio.gather(
+            *(self._send_channel(channel, items) for channel, items in by_channel.items())
+        )
+        sent_at = datetime.now(UTC)
+        await asyncio.gather(
+            *(
+                self.deliveries.collection.update_one(
+                    {"_id": delivery_id}, {"$set": {"status": "sent", "sent_at": sent_at}}
+                )
+                for outcome in outcomes
+                for delivery_id in outcome
             )
+        )
