@@ -28,7 +28,7 @@ class GatewaySettings(ServiceSettings):
 
     upstream_connect_timeout_s: float = 2.0
     upstream_read_timeout_s: float = 15.0
-    upstream_max_connections: int = 200
+    upstream_max_connections: int = 64  # per service
     max_body_bytes: int = MIB
     # File uploads (POST .../attachments): the edge ceiling; each service applies the
     # council's own limit below it (appeals: 10 MB by default).
