@@ -28,7 +28,17 @@ SIGNING_ALGORITHM = "RS256"
 Role = Literal["citizen", "official", "tenant_admin", "platform_admin"]
 Assurance = Literal["low", "substantial", "high"]
 TenantSlug = Annotated[str, msgspec.Meta(pattern=SLUG_PATTERN.pattern)]
-CLAIMS = ("sub", "name", "email", "roles", "tenant", "birthdate", "residence", "acr")
+CLAIMS = (
+    "sub",
+    "name",
+    "email",
+    "roles",
+    "tenant",
+    "birthdate",
+    "residence",
+    "person_id",
+    "acr",
+)
 
 
 def load_or_create_signing_key(path: Path) -> RSAKey:
@@ -58,6 +68,7 @@ class DevTokenRequest(msgspec.Struct, kw_only=True):
     tenant: TenantSlug | None = None
     birthdate: date | None = None
     residence: TenantSlug | None = None
+    person_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
     acr: Assurance = "low"
     expires_in: Annotated[int, msgspec.Meta(ge=1)] = 3600
 
@@ -102,6 +113,7 @@ class DevIssuer:
             "tenant": request.tenant,
             "birthdate": request.birthdate.isoformat() if request.birthdate else None,
             "residence": request.residence,
+            "person_id": request.person_id,
         }
         claims.update({k: v for k, v in optional.items() if v is not None})
         return {

@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from gateway.tenants import TenantDirectory, resolve_tenant
 
 LICENSE = "CC BY 4.0"
-# (dataset id, service, title uk, title en, status). Petitions and budget come with issues 5/6.
+# (dataset id, service, title uk, title en, status).
 DATASETS = (
     (
         "appeals-by-month",
@@ -26,14 +26,14 @@ DATASETS = (
         "petitions",
         "Електронні петиції: кількість підписів і результати",
         "e-Petitions with signature counts and outcomes",
-        "coming with issue #5",
+        "available",
     ),
     (
         "budget-projects",
         "budget",
         "Проєкти громадського бюджету: голоси та результати",
         "Participatory budget projects with votes and results",
-        "coming with issue #6",
+        "available",
     ),
 )
 

@@ -116,5 +116,7 @@ def test_open_data_index_lists_the_datasets_publicly(gateway: Gateway) -> None:
     datasets = {d["id"]: d for d in response.json()["items"]}
     assert datasets["appeals-by-month"]["formats"]["csv"] == f"{OPEN_DATA}.csv"
     assert send(gateway, "GET", datasets["appeals-by-month"]["formats"]["json"]).status_code == 200
-    assert datasets["petitions"]["status"] == "coming with issue #5"
-    assert datasets["budget-projects"]["status"] == "coming with issue #6"
+    for dataset in ("petitions", "budget-projects"):
+        assert datasets[dataset]["status"] == "available"
+        for url in datasets[dataset]["formats"].values():
+            assert send(gateway, "GET", url).status_code == 200, url
