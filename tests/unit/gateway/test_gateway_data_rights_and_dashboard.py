@@ -222,7 +222,9 @@ async def test_open_data_index_is_public_and_not_proxied(
     assert items["appeals-by-month"]["formats"]["csv"] == (
         "/api/v1/chernivtsi/appeals/open-data/appeals-by-month.csv"
     )
-    assert items["petitions"]["status"].startswith("coming")
+    assert items["petitions"]["formats"]["json"] == (
+        "/api/v1/chernivtsi/petitions/open-data/petitions.json"
+    )
     assert services.seen == []
     assert (await client.get("/api/v1/atlantis/open-data")).status_code == 404
 
