@@ -180,7 +180,7 @@ class NewsBroadcaster:
         channels: Mapping[str, Channel],
         message_id_domain: str,
         timezone: str,
-        concurrency: int = 16,
+        concurrency: int = 6,
     ) -> None:
         self.news = news
         self.preferences = preferences
@@ -338,12 +338,11 @@ class NewsBroadcaster:
             *(self._send_channel(channel, items) for channel, items in by_channel.items())
         )
         sent_at = datetime.now(UTC)
-        await asyncio.gather(
-            *(
-                self.deliveries.collection.update_one(
+
+        async def mark_sent(delivery_id: str) -> None:
+            async with self.slots:  # leave the database pool to the event notices
+                await self.deliveries.collection.update_one(
                     {"_id": delivery_id}, {"$set": {"status": "sent", "sent_at": sent_at}}
                 )
-                for outcome in outcomes
-                for delivery_id in outcome
-            )
-        )
+
+        await asyncio.gather(*(mark_sent(d) for outcome in outcomes for d in outcome))
