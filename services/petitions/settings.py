@@ -10,3 +10,12 @@ class PetitionsSettings(ServiceSettings):
 
     service_name: str = "petitions"
     port: int = 8102
+    # A council's own zone and holidays are tenant settings; this is the zone of one without.
+    default_timezone: str = "Europe/Kyiv"
+    # The tally: how often dirty petitions are recounted, and how long a signature's second
+    # stays open to inserts still in flight before its count is remembered.
+    tally_interval_s: float = 0.4
+    count_grace_s: float = 3.0
+    # The leader's sweep: full recounts, missed milestones and outcomes, deadlines.
+    sweep_interval_s: float = 15.0
+    sweep_lease_ttl_s: float = 45.0

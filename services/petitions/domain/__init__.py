@@ -1,0 +1,1 @@
+"""The petitions domain: pure rules and the lifecycle, no I/O."""
