@@ -1,1 +1,2 @@
-"""Budget service: skeleton wired into the suite; its domain arrives with issue #6."""
+"""Budget service: the participatory budget (issue #6) — cycles and phases, projects, supports,
+review, votes that cannot be stuffed, results, implementation tracking, open data."""

@@ -1,0 +1,76 @@
+"""In-process caches for the voting hot path, so a vote usually costs one insert.
+
+- Cycles for `CYCLE_TTL_S`: a pause or a phase change made on another replica is seen at most
+  that much later here (this replica's own changes drop the entry at once). A vote that read
+  the cycle just before a pause lands after it even without a cache; the window is the same
+  kind, only a little wider.
+- Projects once they are on the ballot: review happens once, in the review phase, and a
+  project's cycle and category never change, so what a vote reads of them is final.
+- Seat hints: seats a voter is known to hold (seats are never freed), so the next vote tries a
+  free one first instead of bouncing off each taken seat. A hint only skips seats; the unique
+  indexes still decide, so a missing hint (another replica, a restart) costs time, not truth.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+CYCLE_TTL_S = 1.0
+
+
+class TtlCache(Generic[V]):
+    """A bounded map whose entries expire `ttl_s` after they were put (None: never)."""
+
+    def __init__(
+        self,
+        ttl_s: float | None,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self.clock = clock
+        self._entries: OrderedDict[str, tuple[float, V]] = OrderedDict()
+
+    def get(self, key: str) -> V | None:
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        stored_at, value = found
+        if self.ttl_s is not None and self.clock() - stored_at > self.ttl_s:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: V) -> None:
+        self._entries[key] = (self.clock(), value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+    def drop(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+
+class SeatHints:
+    """Per voter and cycle, the ballot seats and (category, category seat) pairs known taken."""
+
+    def __init__(self, max_voters: int = 200_000) -> None:
+        self._taken: TtlCache[tuple[set[int], set[tuple[str, str]]]] = TtlCache(None, max_voters)
+
+    def is_taken(self, key: str, seat: int, category: str, category_seat: str) -> bool:
+        found = self._taken.get(key)
+        return found is not None and (seat in found[0] or (category, category_seat) in found[1])
+
+    def note(self, key: str, seat: int, category: str, category_seat: str) -> None:
+        found = self._taken.get(key)
+        if found is None:
+            found = (set(), set())
+            self._taken.put(key, found)
+        found[0].add(seat)
+        found[1].add((category, category_seat))

@@ -1,0 +1,54 @@
+"""Keeps this process's writes to one cycle or project document from interleaving (a copy of
+services/appeals/write_guard.py: services never import each other).
+
+Why: FerretDB (v1) runs an update as read-then-write without holding the row, so two updates
+of one document at once can lose one of them (e.g. the outbox relay clearing a published
+event and an official's review). Every writer of a document, the relay included, takes its
+lock here. On MongoDB the version filter alone is enough.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from chassis.outbox import OutboxRelay
+
+
+class DocumentLocks:
+    """One asyncio lock per document id, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class GuardedOutboxRelay(OutboxRelay):
+    """The chassis relay, publishing and clearing a document's events under its lock."""
+
+    def __init__(self, *args: Any, locks: DocumentLocks, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locks = locks
+
+    async def _relay_document(
+        self, collection: AsyncCollection[dict[str, Any]], doc_id: Any
+    ) -> int:
+        async with self.locks.hold(str(doc_id)):
+            return await super()._relay_document(collection, doc_id)
