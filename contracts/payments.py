@@ -42,6 +42,13 @@ class PaymentCreated(_PaymentChange):
     expires_at: datetime
 
 
+class PaymentStarted(_PaymentChange):
+    """The payer reached the provider's checkout (the provider reports it in progress)."""
+
+    event_type: ClassVar[str] = "payments.payment.started.v1"
+    topic: ClassVar[str] = PAYMENTS_PAYMENT
+
+
 class PaymentSucceeded(_PaymentChange):
     event_type: ClassVar[str] = "payments.payment.succeeded.v1"
     topic: ClassVar[str] = PAYMENTS_PAYMENT
@@ -69,9 +76,31 @@ class PaymentCancelled(_PaymentChange):
     reason: str
 
 
+class PaymentRefundRequested(_PaymentChange):
+    """An official asked the provider to return the money; `PaymentRefunded` follows."""
+
+    event_type: ClassVar[str] = "payments.payment.refund_requested.v1"
+    topic: ClassVar[str] = PAYMENTS_PAYMENT
+
+    refund_amount: int = Field(description="In kopiyky")
+    reason: str
+
+
 class PaymentRefunded(_PaymentChange):
     event_type: ClassVar[str] = "payments.payment.refunded.v1"
     topic: ClassVar[str] = PAYMENTS_PAYMENT
 
     refunded_amount: int = Field(description="In kopiyky")
     reason: str
+
+
+PAYMENT_EVENTS: tuple[type[_PaymentChange], ...] = (
+    PaymentCreated,
+    PaymentStarted,
+    PaymentSucceeded,
+    PaymentFailed,
+    PaymentExpired,
+    PaymentCancelled,
+    PaymentRefundRequested,
+    PaymentRefunded,
+)

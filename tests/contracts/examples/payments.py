@@ -7,6 +7,8 @@ from contracts.payments import (
     PaymentExpired,
     PaymentFailed,
     PaymentRefunded,
+    PaymentRefundRequested,
+    PaymentStarted,
     PaymentSucceeded,
 )
 
@@ -29,6 +31,7 @@ EXAMPLES: dict[str, EventModel] = {
         checkout_url="http://127.0.0.1:8107/checkout/p-3c9e7b41",
         expires_at="2026-03-11T11:35:00Z",
     ),
+    PaymentStarted.event_type: PaymentStarted(**PAYMENT, status="started"),
     PaymentSucceeded.event_type: PaymentSucceeded(
         **PAYMENT,
         status="success",
@@ -41,6 +44,12 @@ EXAMPLES: dict[str, EventModel] = {
     PaymentExpired.event_type: PaymentExpired(**PAYMENT, status="expired"),
     PaymentCancelled.event_type: PaymentCancelled(
         **PAYMENT, status="cancelled", reason="hold_expired"
+    ),
+    PaymentRefundRequested.event_type: PaymentRefundRequested(
+        **PAYMENT,
+        status="refund_pending",
+        refund_amount=34500,
+        reason="Послугу не надано / Service not provided",
     ),
     PaymentRefunded.event_type: PaymentRefunded(
         **PAYMENT,

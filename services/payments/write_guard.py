@@ -1,0 +1,55 @@
+"""Keeps this process's writes to one payment document from interleaving (a copy of the
+appeals service's guard: services never import each other).
+
+Why: FerretDB (v1) runs an update as read-then-write without holding the row, so two updates of
+the same document at once can lose one of them even when both filter on `version`. Here the
+writers of a payment are callbacks, status polls, the expiry job, staff refunds, the saga and
+the outbox relay; each takes the payment's lock. Across replicas on FerretDB this narrows the
+window; the version filter closes it on MongoDB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from chassis.outbox import OutboxRelay
+
+
+class DocumentLocks:
+    """One asyncio lock per document id, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class GuardedOutboxRelay(OutboxRelay):
+    """The chassis relay, publishing and clearing a document's events under its lock."""
+
+    def __init__(self, *args: Any, locks: DocumentLocks, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locks = locks
+
+    async def _relay_document(
+        self, collection: AsyncCollection[dict[str, Any]], doc_id: Any
+    ) -> int:
+        async with self.locks.hold(str(doc_id)):
+            return await super()._relay_document(collection, doc_id)
