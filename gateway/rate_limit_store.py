@@ -63,20 +63,14 @@ class MongoSlotStore:
             return {slots[e["index"]] for e in errors}
         return set()
 
-    async def sweep(self, before_window: int, batch: int = 1000) -> int:
-        """Delete slots of windows before `before_window`, `batch` at a time; how many."""
-        deleted = 0
-        while True:
-            cursor = self.collection.find(
-                {"window": {"$lt": before_window}}, {"_id": 1}, limit=batch
-            )
-            ids = [doc["_id"] async for doc in cursor]
-            if not ids:
-                return deleted
-            result = await self.collection.delete_many({"_id": {"$in": ids}})
-            deleted += result.deleted_count
-            if len(ids) < batch:
-                return deleted
+    async def sweep(self, before_window: int) -> int:
+        """Delete the slots of windows before `before_window`; how many.
+
+        One statement: FerretDB answers any filter but `_id` by reading the whole collection,
+        so deleting in batches (find, then delete by `$in`) read it once per batch.
+        """
+        result = await self.collection.delete_many({"window": {"$lt": before_window}})
+        return int(result.deleted_count)
 
 
 class SlotSweeper:

@@ -82,7 +82,7 @@ async def test_a_replica_that_starts_late_still_sees_the_spent_budget(
     assert (await late.check("uzhhorod", [Budget("user:a", 5)])).allowed
 
 
-async def test_the_sweep_deletes_windows_before_the_previous_one_in_batches(
+async def test_the_sweep_deletes_windows_before_the_previous_one(
     slots: AsyncCollection[dict[str, Any]],
 ) -> None:
     clock = FakeClock()
@@ -93,7 +93,7 @@ async def test_the_sweep_deletes_windows_before_the_previous_one_in_batches(
         for _ in range(3):
             await limiter.check("uzhhorod", [Budget("user:a", 10)])
 
-    deleted = await store.sweep(before_window=MINUTE - 1, batch=2)
+    deleted = await store.sweep(before_window=MINUTE - 1)
 
     assert deleted == 6
     remaining = sorted({d["window"] for d in await slots.find().to_list(None)})
