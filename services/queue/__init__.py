@@ -1,1 +1,1 @@
-"""Queue service: skeleton wired into the suite; its domain arrives with issue #7."""
+"""Queue service: the ASC e-queue (catalogue, offices, slots, bookings, the hall, alerts)."""
