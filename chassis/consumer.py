@@ -56,10 +56,15 @@ class IdempotentConsumer:
         self.base_backoff_s = base_backoff_s
 
     def register(self) -> None:
-        """Subscribe on the broker: a group per consumer, commit after handling."""
+        """Subscribe on the broker: a group per (consumer, topic), commit after handling.
+
+        One group per topic, not per service: a service's subscribers to several topics in one
+        group rebalance each other whenever one of them joins, leaves or is slow, and the
+        commits of the others fail meanwhile (seen with four topics in notify).
+        """
         self.broker.subscriber(
             self.topic,
-            group_id=self.name,
+            group_id=f"{self.name}.{self.topic}",
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=f"{self.name}:{self.topic}",

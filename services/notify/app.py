@@ -68,6 +68,7 @@ def create_app(settings: NotifySettings | None = None) -> Litestar:
         overrides,
         channels,
         triggers,
+        news,
         settings.default_timezone,
         settings.message_id_domain,
     )

@@ -151,6 +151,139 @@ Nothing was charged; please try again.""",
         """{{ refunded_amount | money }} of your payment {{ reference }} was refunded.
 Reason: {{ reason }}""",
     ),
+    # Petitions: to the author.
+    "petitions.petition.published.v1": _bilingual(
+        "Петицію «{{ title }}» оприлюднено",
+        'Petition "{{ title }}" published',
+        """Шановний(-а) {{ author_name }}!
+
+Вашу петицію «{{ title }}» оприлюднено. Потрібно {{ threshold }} підписів до
+{{ deadline_at | date }} (ст. 23-1 Закону «Про місцеве самоврядування в Україні»).""",
+        """Dear {{ author_name }},
+
+Your petition "{{ title }}" is published. It needs {{ threshold }} signatures by
+{{ deadline_at | date }}.""",
+    ),
+    "petitions.petition.rejected.v1": _bilingual(
+        "Петицію «{{ title }}» не оприлюднено",
+        'Petition "{{ title }}" not published',
+        """Шановний(-а) {{ author_name }}!
+
+Вашу петицію «{{ title }}» не оприлюднено. Причина: {{ reason }}""",
+        """Dear {{ author_name }},
+
+Your petition "{{ title }}" was not published. Reason: {{ reason }}""",
+    ),
+    "petitions.petition.milestone_reached.v1": _bilingual(
+        "Петиція «{{ title }}»: {{ percent }}% підписів",
+        'Petition "{{ title }}": {{ percent }}% of signatures',
+        """Вашу петицію «{{ title }}» підписали {{ signature_count }} осіб
+({{ percent }}% від {{ threshold }}).""",
+        """{{ signature_count }} people have signed your petition "{{ title }}"
+({{ percent }}% of {{ threshold }}).""",
+    ),
+    "petitions.petition.threshold_reached.v1": _bilingual(
+        "Петиція «{{ title }}» набрала потрібні підписи",
+        'Petition "{{ title }}" reached its threshold',
+        """Петиція «{{ title }}» набрала {{ signature_count }} підписів. Рада розгляне її
+до {{ response_due_at | date }}.""",
+        """Your petition "{{ title }}" has {{ signature_count }} signatures. The council will
+consider it by {{ response_due_at | date }}.""",
+    ),
+    "petitions.petition.answered.v1": _bilingual(
+        "Відповідь на петицію «{{ title }}»",
+        'Answer to petition "{{ title }}"',
+        """Рада розглянула петицію «{{ title }}»: {% if decision == "supported" %}підтримано{%
+else %}не підтримано{% endif %}.
+
+{{ response_summary }}""",
+        """The council considered the petition "{{ title }}": {% if decision == "supported"
+%}supported{% else %}not supported{% endif %}.
+
+{{ response_summary }}""",
+    ),
+    # Participatory budget: to the project's author; voting and results to everyone (news).
+    "budget.project.reviewed.v1": _bilingual(
+        "Проєкт «{{ title }}» розглянуто",
+        'Project "{{ title }}" reviewed',
+        """Шановний(-а) {{ author_name }}!
+
+Ваш проєкт «{{ title }}» {% if eligible %}допущено до голосування (вартість {{ cost }} грн){%
+else %}не допущено до голосування{% endif %}. {{ reason }}""",
+        """Dear {{ author_name }},
+
+Your project "{{ title }}" {% if eligible %}is on the ballot (cost {{ cost }} UAH){% else
+%}is not on the ballot{% endif %}. {{ reason }}""",
+    ),
+    "budget.cycle.phase_changed.v1": _bilingual(
+        "Громадський бюджет {{ year }}: голосування відкрито",
+        "Participatory budget {{ year }}: voting is open",
+        """Розпочалося голосування за проєкти громадського бюджету «{{ title }}»{% if
+phase_ends_at %} — до {{ phase_ends_at | date }}{% endif %}. Оберіть проєкти, які варто
+втілити у вашій громаді.""",
+        """Voting on the participatory budget "{{ title }}" has begun{% if phase_ends_at %}
+and runs until {{ phase_ends_at | date }}{% endif %}. Choose the projects your hromada
+should build.""",
+    ),
+    "budget.cycle.results_published.v1": _bilingual(
+        "Громадський бюджет {{ year }}: результати",
+        "Participatory budget {{ year }}: results",
+        """Підраховано {{ votes }} голосів за проєкти «{{ title }}». Переможці:
+{% for category in categories %}{% for project in category.funded %}
+- {{ project.title }} ({{ project.votes }} голосів)
+{%- endfor %}{% endfor %}""",
+        """{{ votes }} votes were counted in "{{ title }}". The funded projects:
+{% for category in categories %}{% for project in category.funded %}
+- {{ project.title }} ({{ project.votes }} votes)
+{%- endfor %}{% endfor %}""",
+    ),
+    # ASC e-queue: to the citizen who booked.
+    "queue.booking.created.v1": _bilingual(
+        "Запис до ЦНАП: {{ start | datetime }}",
+        "ASC visit booked: {{ start | datetime }}",
+        """Ви записані: {{ service_name }}, {{ office_name }} {{ office_address }},
+{{ start | datetime }}.{% if paid %} Сплатіть {{ amount | money }} до {{ hold_expires_at |
+datetime }}, інакше запис скасується.{% endif %}""",
+        """You are booked: {{ service_name }}, {{ office_name }} {{ office_address }},
+{{ start | datetime }}.{% if paid %} Please pay {{ amount | money }} by {{ hold_expires_at |
+datetime }} or the booking lapses.{% endif %}""",
+    ),
+    "queue.booking.confirmed.v1": _bilingual(
+        "Запис до ЦНАП підтверджено: {{ start | datetime }}",
+        "ASC visit confirmed: {{ start | datetime }}",
+        """Оплату отримано, запис підтверджено: {{ service_name }}, {{ office_name }},
+{{ start | datetime }}.""",
+        """Payment received, your visit is confirmed: {{ service_name }}, {{ office_name }},
+{{ start | datetime }}.""",
+    ),
+    "queue.booking.reminder_due.v1": _bilingual(
+        "Нагадування: ЦНАП {{ start | datetime }}",
+        "Reminder: ASC visit {{ start | datetime }}",
+        """Нагадуємо про візит: {{ service_name }}, {{ office_name }} {{ office_address }},
+{{ start | datetime }}. Візьміть документи.""",
+        """A reminder of your visit: {{ service_name }}, {{ office_name }} {{ office_address }},
+{{ start | datetime }}. Bring your documents.""",
+    ),
+    "queue.booking.moved.v1": _bilingual(
+        "Запис до ЦНАП перенесено на {{ start | datetime }}",
+        "ASC visit moved to {{ start | datetime }}",
+        """Через повітряну тривогу Ваш візит ({{ service_name }}, {{ office_name }}) з
+{{ previous_start | datetime }} перенесено на {{ start | datetime }}.""",
+        """Because of an air-raid alert your visit ({{ service_name }}, {{ office_name }}) was
+moved from {{ previous_start | datetime }} to {{ start | datetime }}.""",
+    ),
+    "queue.booking.cancelled.v1": _bilingual(
+        "Запис до ЦНАП скасовано",
+        "ASC visit cancelled",
+        """Ваш запис ({{ service_name }}, {{ office_name }}, {{ start | datetime }}) скасовано.
+{% if reason == "air_raid_alert" %}Причина: повітряна тривога.{% elif reason ==
+"hold_expired" or reason == "payment_expired" %}Причина: оплату не отримано вчасно.{% endif
+%}{% if detail %} {{ detail }}{% endif %}""",
+        """Your visit ({{ service_name }}, {{ office_name }}, {{ start | datetime }}) was
+cancelled.{% if reason == "air_raid_alert" %} Reason: an air-raid alert.{% elif reason ==
+"hold_expired" or reason == "payment_expired" %} Reason: the fee was not paid in time.{%
+endif %}{% if detail %} {{ detail }}{% endif %}""",
+    ),
 }
 
 LOCALES = ("uk", "en")

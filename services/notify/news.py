@@ -23,7 +23,7 @@ import structlog
 from litestar import Controller, get, post
 from litestar.params import JSONBody, Parameter
 from pymongo import DESCENDING
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from chassis.auth import Principal
 from chassis.background import cancelling
@@ -68,9 +68,17 @@ class NewsRepository(TenantRepository):
     def queue(self) -> Any:
         return self.db["news_queue"]
 
-    async def publish(self, doc: dict[str, Any]) -> None:
-        await self.collection.insert_one(doc)
-        await self.queue.insert_one({"_id": doc["_id"], "tenant": doc["tenant"]})
+    async def publish(self, doc: dict[str, Any]) -> bool:
+        """Put a news item in the feed and queue its broadcast; False if it is there already
+        (an event announced once is not announced again when Kafka redelivers it)."""
+        try:
+            await self.collection.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        await self.queue.update_one(
+            {"_id": doc["_id"]}, {"$set": {"tenant": doc["tenant"]}}, upsert=True
+        )
+        return True
 
     async def page(
         self, tenant: str, limit: int, before: tuple[datetime, str] | None

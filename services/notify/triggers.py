@@ -8,22 +8,39 @@ Events carry their recipient by convention (`citizen_sub`, `citizen_name`, `emai
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 # Importing a contracts module registers its event types.
 import contracts.appeals
-import contracts.payments  # noqa: F401
+import contracts.budget
+import contracts.payments
+import contracts.petitions
+import contracts.queue  # noqa: F401
 from contracts.envelope import EventModel, event_type_registry
 from services.notify.catalog import DEFAULT_TEMPLATES
 
-Audience = Literal["citizen", "staff"]
+Audience = Literal["citizen", "staff", "everyone"]
 
 STAFF_EVENTS = frozenset({"appeals.appeal.due_soon.v1", "appeals.appeal.overdue.v1"})
+# Told to everyone notify knows in the council, as a hromada news item (feed + broadcast).
+EVERYONE_EVENTS = frozenset({"budget.cycle.phase_changed.v1", "budget.cycle.results_published.v1"})
 
+_AUTHOR = {"sub": "author_sub", "name": "author_name", "email": "author_email"}
 # Event field -> recipient field, for events whose person is not `citizen_*` (e.g. an author).
-RECIPIENT_FIELDS: dict[str, dict[str, str]] = {}
+RECIPIENT_FIELDS: dict[str, dict[str, str]] = {
+    **{
+        f"petitions.petition.{name}.v1": _AUTHOR
+        for name in ("published", "rejected", "milestone_reached", "threshold_reached", "answered")
+    },
+    "budget.project.reviewed.v1": {"sub": "author_sub", "name": "author_name"},
+}
+
+# Only some events of a type are worth a notice.
+CONDITIONS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    "budget.cycle.phase_changed.v1": lambda data: data.get("phase") == "voting",
+}
 
 
 def staff_inbox(tenant: str) -> str:
@@ -54,6 +71,10 @@ class Trigger:
         """What this event's templates may use."""
         return set(self.model.model_fields) | {"tenant"}
 
+    def applies_to(self, data: Mapping[str, Any]) -> bool:
+        condition = CONDITIONS.get(self.event_type)
+        return condition is None or condition(data)
+
     def recipient(self, tenant: str, data: Mapping[str, Any]) -> Recipient | None:
         if self.audience == "staff":
             return Recipient(sub=staff_inbox(tenant), name="", locale="uk")
@@ -71,13 +92,19 @@ class Trigger:
         )
 
 
+def audience_of(event_type: str) -> Audience:
+    if event_type in STAFF_EVENTS:
+        return "staff"
+    return "everyone" if event_type in EVERYONE_EVENTS else "citizen"
+
+
 def build_triggers() -> dict[str, Trigger]:
     registry = event_type_registry()
     return {
         event_type: Trigger(
             event_type,
             registry[event_type],
-            "staff" if event_type in STAFF_EVENTS else "citizen",
+            audience_of(event_type),
         )
         for event_type in DEFAULT_TEMPLATES
         if event_type in registry

@@ -20,6 +20,7 @@ from chassis.tracing import untraced
 from contracts.envelope import EventEnvelope
 from services.notify.catalog import default_template
 from services.notify.channels import Channel, ChannelError, OutgoingMessage
+from services.notify.news import NewsRepository
 from services.notify.preferences import (
     BUZZING_CHANNELS,
     PreferenceRepository,
@@ -62,6 +63,7 @@ class NotifyUseCases:
         overrides: TemplateOverrides,
         channels: Mapping[str, Channel],
         triggers: Mapping[str, Trigger],
+        news: NewsRepository,
         timezone: str,
         message_id_domain: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -71,6 +73,7 @@ class NotifyUseCases:
         self.overrides = overrides
         self.channels = channels
         self.triggers = triggers
+        self.news = news
         self.timezone = timezone
         self.message_id_domain = message_id_domain
         self.clock = clock
@@ -81,6 +84,11 @@ class NotifyUseCases:
         if trigger is None:
             return
         data = trigger.model.model_validate(envelope.data).model_dump(mode="python")
+        if not trigger.applies_to(data):
+            return
+        if trigger.audience == "everyone":
+            await self._announce(envelope, data)
+            return
         recipient = trigger.recipient(envelope.tenant, data)
         if recipient is None:
             log.info("notice.no_recipient", event_type=envelope.type)
@@ -97,6 +105,27 @@ class NotifyUseCases:
         )
         for channel in self.channels:
             await self._deliver(envelope, recipient, prefs, doc, channel, rendered, data)
+
+    async def _announce(self, envelope: EventEnvelope, data: dict[str, Any]) -> None:
+        """An event for everyone (voting opens, results) becomes a news item of the council:
+        in the public feed, and broadcast to its subscribers like any news."""
+        rendered = await self._render(
+            envelope.tenant, envelope.type, "uk", {**data, "tenant": envelope.tenant}
+        )
+        announced = await self.news.publish(
+            {
+                "_id": f"event:{envelope.id}",
+                "tenant": envelope.tenant,
+                "title": rendered.subject,
+                "body": rendered.text,
+                "audience": "all",
+                "settlement": None,
+                "published_by": f"event:{envelope.type}",
+                "published_at": self.clock(),
+                "status": "sending",
+            }
+        )
+        log.info("notice.announced", event_type=envelope.type, first_time=announced)
 
     async def _preference_doc(
         self, tenant: str, recipient: Recipient, trigger: Trigger

@@ -51,9 +51,8 @@ def register_subscribers(
     on_registered: Callable[[EventEnvelope], Any] = (
         copy.on_tenant_registered if seed_on_register else copy.on_tenant_changed
     )
-    # One consumer group per topic: groups sharing a name across topics keep rebalancing.
     on_tenant_event = IdempotentConsumer(
-        "queue-tenants",
+        "queue",
         PLATFORM_TENANT,
         db,
         broker,
@@ -63,7 +62,7 @@ def register_subscribers(
         },
     )
     on_payment_event = IdempotentConsumer(
-        "queue-payments",
+        "queue",
         PAYMENTS_PAYMENT,
         db,
         broker,

@@ -13,6 +13,14 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import appeal_body
+from tests.e2e.test_queue_booking import (  # its office fixture retires our office too
+    auth,
+    book,
+    make_office,
+    retire_test_offices,  # noqa: F401
+    slots,
+)
+from tests.integration.queue.offices import citizen_claims, visit_day
 from tests.stack import Gateway, Mailbox, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -204,3 +212,24 @@ def test_news_reaches_the_public_feed_and_the_councils_subscribers(
     assert mail["To"] == f"reader-{unique}@example.ua"
     items = wait_for(lambda: inbox(gateway, council, reader), TIMEOUT_S)
     assert [i["subject"] for i in items] == [news["title"]]
+
+
+def test_a_booked_and_then_cancelled_asc_visit_is_told_by_email_and_inbox(
+    gateway: Gateway, mailbox: Mailbox, unique: str
+) -> None:
+    email = f"visit-{unique}@example.ua"
+    headers = auth(gateway, citizen_claims(email=email))
+    oid = make_office(gateway, windows=1)
+    start = slots(gateway, oid, "fop-registration", visit_day().isoformat())[2]["start"]
+    booked = book(gateway, headers, oid, start)
+    assert booked.status_code == 201, booked.text
+    (created,) = wait_for(lambda: mailbox.containing("Запис до ЦНАП", email), TIMEOUT_S)
+    assert "ФОП" in Mailbox.text_of(created) or "FOP" in Mailbox.text_of(created)
+
+    cancel = gateway.http.post(
+        f"/api/v1/kamianske/queue/bookings/{booked.json()['id']}/cancel", headers=headers
+    )
+    assert cancel.status_code == 200, cancel.text
+    assert wait_for(lambda: mailbox.containing("скасовано", email), TIMEOUT_S)
+    subjects = [i["subject"] for i in wait_for(lambda: inbox(gateway, "kamianske", headers), 30)]
+    assert any("Запис до ЦНАП" in s for s in subjects)

@@ -87,6 +87,17 @@ class FakeOverrides:
         return self.templates.get((tenant, event_type, locale))
 
 
+class FakeNews:
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
+
+    async def publish(self, doc: dict[str, Any]) -> bool:
+        if doc["_id"] in self.items:
+            return False
+        self.items[doc["_id"]] = doc
+        return True
+
+
 class FakeChannel:
     def __init__(self, name: str, failures: int = 0) -> None:
         self.name = name
@@ -115,6 +126,7 @@ class Notify:
         self.deliveries = FakeDeliveries()
         self.preferences = FakePreferences()
         self.overrides = FakeOverrides()
+        self.news = FakeNews()
         self.channels = {
             "email": FakeChannel("email", email_failures),
             "sms": FakeChannel("sms"),
@@ -128,6 +140,7 @@ class Notify:
             self.overrides,  # type: ignore[arg-type]
             self.channels,
             build_triggers(),
+            self.news,  # type: ignore[arg-type]
             "Europe/Kyiv",
             "hromada.test",
             clock=self.clock,

@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from contracts.appeals import AppealOverdue
+from contracts.budget import CyclePhaseChanged
 from contracts.envelope import EventEnvelope
+from contracts.petitions import PetitionThresholdReached
 from services.notify.rendering import TemplateText
 from services.notify.use_cases import MAX_ATTEMPTS, retry_delay
 from tests.unit.notify.fakes import Notify, registered
@@ -129,3 +131,50 @@ async def test_statutory_clock_warnings_go_to_the_councils_staff_inbox_only() ->
     assert notify.emails == []
     (item,) = notify.sent("inbox")
     assert item.to == "staff:uzhhorod" and "ЖКГ" in item.text and "10.03.2026" in item.text
+
+
+async def test_voting_opens_is_news_for_everyone_once_and_other_phases_are_not() -> None:
+    notify = Notify()
+
+    def phase(name: str) -> EventEnvelope:
+        event = CyclePhaseChanged(
+            cycle_id="cy1",
+            year=2026,
+            title="Громадський бюджет 2026",
+            phase=name,
+            previous_phase="review",
+            phase_ends_at=datetime(2026, 5, 31, 20, 59, tzinfo=UTC),
+            by_hand=False,
+            at=datetime(2026, 5, 1, 6, 0, tzinfo=UTC),
+        )
+        return EventEnvelope.wrap(event, source="/hromada/budget", subject="cy1", tenant="bucha")
+
+    voting = phase("voting")
+    await notify.use_cases.handle(voting)
+    await notify.use_cases.handle(voting)  # redelivered
+    await notify.use_cases.handle(phase("results"))
+    (item,) = notify.news.items.values()
+    assert item["_id"] == f"event:{voting.id}" and item["audience"] == "all"
+    assert "голосування відкрито" in item["title"] and "31.05.2026" in item["body"]
+    assert notify.emails == [] and notify.sent("inbox") == []  # the broadcast sends them
+
+
+async def test_petition_notices_go_to_the_author() -> None:
+    notify = Notify()
+    event = PetitionThresholdReached(
+        petition_id="p1",
+        title="Зелений сквер",
+        status="under_consideration",
+        author_sub="author-1",
+        author_name="Іван",
+        author_email="ivan@example.ua",
+        signature_count=250,
+        threshold=250,
+        at=datetime(2026, 3, 10, 9, 0, tzinfo=UTC),
+        response_due_at=datetime(2026, 3, 24, 22, 0, tzinfo=UTC),
+    )
+    envelope = EventEnvelope.wrap(event, source="/hromada/petitions", subject="p1", tenant="bucha")
+    await notify.use_cases.handle(envelope)
+    (mail,) = notify.emails
+    assert mail.to == "ivan@example.ua" and "Зелений сквер" in mail.subject
+    assert "25.03.2026" in mail.text  # the response is due by the end of that local day
