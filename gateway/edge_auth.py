@@ -18,11 +18,13 @@ _OPEN311_FILING = re.compile(r"^/api/v1/[^/]+/open311/v2/requests\.(json|xml)$")
 # A payment provider's server-to-server callback carries no bearer token: payments checks the
 # provider's signature on it instead.
 _PROVIDER_CALLBACK = re.compile(r"^/api/v1/[^/]+/payments/callbacks/[a-z0-9_-]+$")
+# The air-raid alert integration authenticates with the council's webhook key (queue checks it).
+_ALERT_WEBHOOK = re.compile(r"^/api/v1/[^/]+/queue/alerts/webhook$")
 
 
 def is_api_key_route(method: str, path: str) -> bool:
     return method.upper() == "POST" and bool(
-        _OPEN311_FILING.match(path) or _PROVIDER_CALLBACK.match(path)
+        _OPEN311_FILING.match(path) or _PROVIDER_CALLBACK.match(path) or _ALERT_WEBHOOK.match(path)
     )
 
 

@@ -57,6 +57,11 @@ class TenantSettings(BaseModel):
     open311_public_address: bool = False
     cors_origins: list[Origin] = Field(default_factory=list)
     rate_limits: RateLimits = Field(default_factory=RateLimits)
+    # The ASC e-queue (practice: MVS opens slots 21 days ahead, 4 bookings a month a person).
+    queue_booking_horizon_days: int = Field(default=21, ge=1, le=90)
+    queue_bookings_per_month: int = Field(default=4, ge=1, le=31)
+    queue_payment_hold_minutes: int = Field(default=15, ge=5, le=120)
+    queue_cancel_hours_before: int = Field(default=2, ge=0, le=72)
 
     def as_document(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

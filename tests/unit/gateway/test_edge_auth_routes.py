@@ -12,6 +12,7 @@ from gateway.edge_auth import is_api_key_route
         "/api/v1/bucha/open311/v2/requests.json",
         "/api/v1/bucha/open311/v2/requests.xml",
         "/api/v1/bucha/payments/callbacks/liqpay",
+        "/api/v1/bucha/queue/alerts/webhook",
     ],
 )
 def test_self_authenticating_posts_need_no_bearer_token(path: str) -> None:
@@ -26,6 +27,7 @@ def test_self_authenticating_posts_need_no_bearer_token(path: str) -> None:
         ("POST", "/api/v1/bucha/payments/p-1/refund"),
         ("DELETE", "/api/v1/bucha/payments/callbacks/liqpay"),
         ("POST", "/api/v1/bucha/appeals"),
+        ("POST", "/api/v1/bucha/queue/alerts"),
     ],
 )
 def test_every_other_write_needs_a_bearer_token(method: str, path: str) -> None:

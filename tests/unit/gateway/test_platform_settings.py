@@ -46,6 +46,10 @@ def test_a_new_council_starts_with_every_default_filled_in() -> None:
         "open311_public_address": False,
         "cors_origins": [],
         "rate_limits": {"sensitive_writes_per_minute": 20, "requests_per_minute": 600},
+        "queue_booking_horizon_days": 21,
+        "queue_bookings_per_month": 4,
+        "queue_payment_hold_minutes": 15,
+        "queue_cancel_hours_before": 2,
     }
 
 
