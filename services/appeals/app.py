@@ -12,6 +12,7 @@ from chassis.idempotency import IdempotencyStore
 from chassis.lease import LeaderLease
 from chassis.s3 import ensure_bucket
 from chassis.service import Infrastructure, create_service_app
+from chassis.write_guard import DocumentLocks, GuardedOutboxRelay
 from contracts.appeals import APPEAL_EVENTS
 from services.appeals.attachment_storage import AttachmentObjects, AttachmentRecords
 from services.appeals.attachments import AttachmentUseCases
@@ -35,7 +36,6 @@ from services.appeals.stats import AppealStatsController, PlatformAppealStatsCon
 from services.appeals.subscribers import register_subscribers
 from services.appeals.tenant_settings import TenantSettingsReader
 from services.appeals.use_cases import AppealUseCases
-from services.appeals.write_guard import DocumentLocks, GuardedOutboxRelay
 
 
 def create_app(settings: AppealsSettings | None = None) -> Litestar:

@@ -16,9 +16,9 @@ from urllib3 import BaseHTTPResponse
 from chassis.mongo import TenantRepository
 from chassis.problems import Problem
 from chassis.s3 import tenant_key
+from chassis.write_guard import DocumentLocks
 from services.appeals.attachment_rules import ARRAY_OF, AUTHOR_MAY_ATTACH_IN, Purpose
 from services.appeals.attachment_types import content_disposition
-from services.appeals.write_guard import DocumentLocks
 
 CHUNK_BYTES = 256 * 1024
 

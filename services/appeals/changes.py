@@ -9,6 +9,7 @@ from datetime import datetime
 import structlog
 
 from chassis.problems import FieldError, Problem
+from chassis.write_guard import DocumentLocks
 from services.appeals.domain import (
     Actor,
     Appeal,
@@ -20,7 +21,6 @@ from services.appeals.domain import (
 from services.appeals.domain.clock import stored_precision
 from services.appeals.events import event_for, to_outbox
 from services.appeals.repository import AppealRepository
-from services.appeals.write_guard import DocumentLocks
 
 MAX_ATTEMPTS = 5
 log = structlog.get_logger("appeals")

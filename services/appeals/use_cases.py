@@ -13,6 +13,7 @@ import structlog
 
 from chassis.auth import Principal
 from chassis.problems import FieldError, Problem, invalid
+from chassis.write_guard import DocumentLocks
 from services.appeals.category_repository import CategoryRepository
 from services.appeals.changes import ChangeApplier, actor_of
 from services.appeals.domain import (
@@ -32,7 +33,6 @@ from services.appeals.events import registered_event, to_outbox
 from services.appeals.listing import BadCursor, ListFilters, build_query, encode_cursor
 from services.appeals.policy import PolicyRepository, TenantPolicy
 from services.appeals.repository import AppealRepository, NumberTaken
-from services.appeals.write_guard import DocumentLocks
 
 MAX_NUMBER_ATTEMPTS = 50
 log = structlog.get_logger("appeals")

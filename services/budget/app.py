@@ -11,6 +11,7 @@ from chassis.idempotency import IdempotencyStore
 from chassis.lease import LeaderLease
 from chassis.s3 import ensure_bucket
 from chassis.service import Infrastructure, create_service_app
+from chassis.write_guard import DocumentLocks, GuardedOutboxRelay
 from contracts.budget import BUDGET_EVENTS
 from services.budget.ballots import SupportBox, VoteBox
 from services.budget.cycle_use_cases import CycleUseCases
@@ -31,7 +32,6 @@ from services.budget.subscribers import register_subscribers
 from services.budget.tally import Tallies
 from services.budget.tenant_settings import TenantSettingsReader
 from services.budget.voting import VotingUseCases
-from services.budget.write_guard import DocumentLocks, GuardedOutboxRelay
 
 
 def create_app(settings: BudgetSettings | None = None) -> Litestar:

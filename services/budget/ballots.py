@@ -21,10 +21,10 @@ from pymongo.errors import DuplicateKeyError
 
 from chassis.background import cancelling
 from chassis.tracing import untraced
+from chassis.write_guard import DocumentLocks
 from services.budget.domain.ballot import seat_candidates, vote_id
 from services.budget.domain.errors import RuleBroken
 from services.budget.read_cache import SeatHints
-from services.budget.write_guard import DocumentLocks
 
 log = structlog.get_logger("budget.ballots")
 ALREADY_VOTED = "Ви вже голосували за цей проєкт / You have already voted for this project."

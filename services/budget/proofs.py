@@ -17,8 +17,8 @@ from chassis.auth import Principal
 from chassis.guards import require_citizen, require_staff_of
 from chassis.mongo import TenantRepository
 from chassis.problems import Problem
+from chassis.write_guard import DocumentLocks
 from services.budget.domain.errors import RuleBroken
-from services.budget.write_guard import DocumentLocks
 
 PROOF_KINDS = ("work", "study", "service", "idp")
 

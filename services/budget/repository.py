@@ -11,8 +11,8 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.mongo import TenantRepository
+from chassis.write_guard import DocumentLocks
 from services.budget.domain.cycle import Category, Cycle, Rules
-from services.budget.write_guard import DocumentLocks
 
 
 def cycle_to_doc(cycle: Cycle) -> dict[str, Any]:

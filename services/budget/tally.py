@@ -19,9 +19,9 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.write_guard import DocumentLocks
 from services.budget.domain import cycle as rules
 from services.budget.domain.cycle import Cycle
-from services.budget.write_guard import DocumentLocks
 
 FIGURES = (
     "projects",

@@ -12,6 +12,7 @@ from litestar.di import Provide
 from chassis.idempotency import IdempotencyStore
 from chassis.lease import LeaderLease
 from chassis.service import Infrastructure, create_service_app
+from chassis.write_guard import DocumentLocks, GuardedOutboxRelay
 from contracts.payments import PAYMENT_EVENTS
 from services.payments.catalogue import DemoCatalogue, QueueCatalogue
 from services.payments.changes import ChangeApplier
@@ -31,7 +32,6 @@ from services.payments.settings import PaymentsSettings
 from services.payments.stats import PaymentStatsController, PlatformPaymentStatsController
 from services.payments.subscribers import register_subscribers
 from services.payments.use_cases import PaymentUseCases
-from services.payments.write_guard import DocumentLocks, GuardedOutboxRelay
 
 
 def create_app(settings: PaymentsSettings | None = None) -> Litestar:

@@ -9,10 +9,10 @@ from typing import Any
 
 from chassis.logging import get_logger
 from chassis.problems import Problem
+from chassis.write_guard import DocumentLocks
 from services.payments.domain import IllegalTransition, Payment
 from services.payments.events import event_for, to_outbox
 from services.payments.repository import PaymentRepository
-from services.payments.write_guard import DocumentLocks
 
 log = get_logger("payments.changes")
 

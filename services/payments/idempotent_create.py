@@ -17,7 +17,7 @@ from typing import Any
 
 from chassis.idempotency import IdempotencyStore, StoredResponse
 from chassis.problems import FieldError, Problem
-from services.payments.write_guard import DocumentLocks
+from chassis.write_guard import DocumentLocks
 
 
 class WaitingIdempotency:

@@ -10,6 +10,7 @@ from litestar.di import Provide
 from chassis.idempotency import IdempotencyStore
 from chassis.lease import LeaderLease
 from chassis.service import Infrastructure, create_service_app
+from chassis.write_guard import DocumentLocks, GuardedOutboxRelay
 from contracts.petitions import PETITION_EVENTS
 from services.petitions.counting import SignatureCounter
 from services.petitions.http import PetitionController
@@ -30,7 +31,6 @@ from services.petitions.tenant_settings import (
     TenantSettingsReader,
 )
 from services.petitions.use_cases import PetitionUseCases
-from services.petitions.write_guard import DocumentLocks, GuardedOutboxRelay
 
 
 def create_app(settings: PetitionsSettings | None = None) -> Litestar:

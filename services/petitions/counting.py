@@ -18,8 +18,8 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from chassis.write_guard import DocumentLocks
 from services.petitions.signatures import SignatureRepository, slot_of
-from services.petitions.write_guard import DocumentLocks
 
 # Beyond this many slots to look at (each an indexed query, ~free when empty), one full
 # recount is cheaper; the leader's sweep visits every collecting petition more often.

@@ -13,8 +13,8 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.mongo import TenantRepository
+from chassis.write_guard import DocumentLocks
 from services.petitions.domain.model import COLLECTING, Petition
-from services.petitions.write_guard import DocumentLocks
 
 MAX_CACHED_VIEWS = 10_000
 # Lists never need the text, the outbox or the staff's notes.

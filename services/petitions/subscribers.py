@@ -9,38 +9,10 @@ from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.consumer import IdempotentConsumer
-from contracts.envelope import EventEnvelope
-from contracts.platform import TenantRegistered, TenantState, TenantUpdated
-from contracts.topics import PLATFORM_TENANT
-from services.petitions.tenant_settings import TenantSettingsReader
-
-
-class TenantSettingsCopy:
-    def __init__(self, reader: TenantSettingsReader) -> None:
-        self.reader = reader
-
-    async def on_tenant_changed(self, envelope: EventEnvelope) -> None:
-        """A repeated or older `registered` simply rewrites the same copy (an upsert)."""
-        state = envelope.payload(TenantState)
-        await self.reader.put(
-            state.slug,
-            {**state.settings, "timezone": state.timezone, "locale": state.locale},
-        )
+from chassis.tenant_settings import TenantSettingsReader, subscribe_to_tenant_settings
 
 
 def register_subscribers(
     broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]], reader: TenantSettingsReader
 ) -> list[IdempotentConsumer]:
-    copy = TenantSettingsCopy(reader)
-    on_tenant_event = IdempotentConsumer(
-        "petitions",
-        PLATFORM_TENANT,
-        db,
-        broker,
-        handlers={
-            TenantRegistered.event_type: copy.on_tenant_changed,
-            TenantUpdated.event_type: copy.on_tenant_changed,
-        },
-    )
-    on_tenant_event.register()
-    return [on_tenant_event]
+    return [subscribe_to_tenant_settings("petitions", broker, db, reader)]

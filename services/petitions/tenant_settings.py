@@ -13,23 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chassis.mongo import TenantRepository
+from chassis.tenant_settings import TenantSettingsReader
 from services.petitions.domain.rules import PetitionRules, rules_of
-
-
-class TenantSettingsReader(TenantRepository):
-    """The platform's settings of each council (`{_id: tenant, tenant, settings}`)."""
-
-    collection_name = "tenant_settings"
-
-    async def settings_of(self, tenant: str) -> dict[str, Any]:
-        doc = await self.find_owned(tenant, tenant)
-        settings = (doc or {}).get("settings")
-        return dict(settings) if isinstance(settings, dict) else {}
-
-    async def put(self, tenant: str, settings: dict[str, Any]) -> None:
-        await self.collection.update_one(
-            {"_id": tenant}, {"$set": {"tenant": tenant, "settings": settings}}, upsert=True
-        )
 
 
 class PetitionSettingsStore(TenantRepository):

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 
+from chassis.write_guard import DocumentLocks
 from services.budget.ballots import VoteBox
 from services.budget.domain.cycle import PHASES, Category, Cycle, Rules
 from services.budget.settings import BudgetSettings
 from services.budget.tally import Tallies
-from services.budget.write_guard import DocumentLocks
 
 pytestmark = pytest.mark.integration
 NOW = datetime.now(UTC)

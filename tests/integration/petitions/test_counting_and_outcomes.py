@@ -19,6 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.auth import Principal
 from chassis.lease import LeaderLease
 from chassis.problems import Problem
+from chassis.write_guard import DocumentLocks
 from services.petitions.counting import SignatureCounter
 from services.petitions.outcomes import MARKERS, Outcomes
 from services.petitions.repository import PetitionRepository
@@ -32,7 +33,6 @@ from services.petitions.tenant_settings import (
     TenantSettingsReader,
 )
 from services.petitions.use_cases import PetitionUseCases
-from services.petitions.write_guard import DocumentLocks
 
 pytestmark = pytest.mark.integration
 

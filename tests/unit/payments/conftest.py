@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chassis.auth import Principal
+from chassis.write_guard import DocumentLocks
 from services.payments.catalogue import DemoCatalogue
 from services.payments.changes import ChangeApplier
 from services.payments.domain import Payment
@@ -16,7 +17,6 @@ from services.payments.fines import DemoFinesRegister
 from services.payments.provider_updates import ProviderUpdates
 from services.payments.saga import BookingSaga
 from services.payments.use_cases import PaymentUseCases
-from services.payments.write_guard import DocumentLocks
 from tests.unit.payments.fakes import FakePaymentRepository, FakeProvider
 
 CITIZEN = Principal(sub="c1", name="Олена Коваль", roles=frozenset({"citizen"}))

@@ -1,10 +1,12 @@
-"""Keeps this process's writes to one cycle or project document from interleaving (a copy of
-services/appeals/write_guard.py: services never import each other).
+"""Keeps one process's writes to one document from interleaving.
 
 Why: FerretDB (v1) runs an update as read-then-write without holding the row, so two updates
-of one document at once can lose one of them (e.g. the outbox relay clearing a published
-event and an official's review). Every writer of a document, the relay included, takes its
-lock here. On MongoDB the version filter alone is enough.
+of the same document at once can lose one of them even when both filter on `version` (seen in
+practice: the outbox relay clearing a published event overwrote a staff action written
+meanwhile). Every writer of a document in a service — its use cases, its jobs, its
+subscribers and the outbox relay — takes the document's lock here. On MongoDB the version
+filter alone is enough; across replicas on FerretDB this narrows the window but cannot close
+it, so each service also keeps its invariants with unique indexes.
 """
 
 from __future__ import annotations
