@@ -26,9 +26,10 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 STACK_PY = REPO / "deploy" / "local" / "stack.py"
 RUN_DIR = REPO / ".stack" / "run"
-INFRA = ("kafka", "mongodb", "s3", "traces", "smtp")
+INFRA = ("kafka", "postgres", "mongodb", "s3", "traces", "smtp")
 SERVICES = ("appeals", "petitions", "budget", "queue", "payments", "notify")
-ALL = ("gateway", *INFRA, *SERVICES)
+SANDBOXES = ("payments_sandbox", "notify_sinks")  # stand-ins for outside providers
+ALL = ("gateway", *INFRA, *SERVICES, *SANDBOXES)
 
 
 def run_stack(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
