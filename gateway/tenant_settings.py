@@ -62,6 +62,8 @@ class TenantSettings(BaseModel):
     queue_bookings_per_month: int = Field(default=4, ge=1, le=31)
     queue_payment_hold_minutes: int = Field(default=15, ge=5, le=120)
     queue_cancel_hours_before: int = Field(default=2, ge=0, le=72)
+    # How long notify keeps its delivery log (GOV.UK Notify: 7 days; our default 90).
+    notify_retention_days: int = Field(default=90, ge=1, le=3650)
 
     def as_document(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -11,6 +11,7 @@ from litestar.di import Provide
 
 from chassis.lease import LeaderLease
 from chassis.service import Infrastructure, create_service_app
+from chassis.tenant_settings import TenantSettingsReader, subscribe_to_tenant_settings
 from services.notify.channels import (
     Channel,
     EmailChannel,
@@ -81,8 +82,11 @@ def create_app(settings: NotifySettings | None = None) -> Litestar:
         settings.message_id_domain,
         settings.default_timezone,
     )
+    councils = TenantSettingsReader(infra.db)
+    subscribe_to_tenant_settings("notify", infra.broker, infra.db, councils)
     retention = DeliveryRetention(
         deliveries,
+        councils,
         LeaderLease(infra.db, "notify-retention", uuid.uuid4().hex, settings.retention_lease_ttl_s),
         settings.retention_days,
         settings.retention_interval_s,

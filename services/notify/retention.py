@@ -1,6 +1,7 @@
-"""Retention of the delivery log (default 90 days): a periodic job, run by one leader across
-replicas, deletes finished deliveries older than that. Unfinished ones (queued, retrying) stay
-until they finish, and the inbox keeps what the citizen has not deleted.
+"""Retention of the delivery log: a periodic job, run by one leader across replicas, deletes
+finished deliveries older than the council's `notify_retention_days` (its settings copy; the
+service's default, 90 days, for the rest). Unfinished ones (queued, retrying) stay until they
+finish, and the inbox keeps what the citizen has not deleted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import structlog
 
 from chassis.background import cancelling
 from chassis.lease import LeaderLease
+from chassis.tenant_settings import TenantSettingsReader
 from chassis.tracing import untraced
 from services.notify.repository import FINISHED_STATUSES, DeliveryRepository
 
@@ -23,25 +25,41 @@ class DeliveryRetention:
     def __init__(
         self,
         deliveries: DeliveryRepository,
+        councils: TenantSettingsReader,
         lease: LeaderLease,
         retention_days: int,
         interval_s: float,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.deliveries = deliveries
+        self.councils = councils
         self.lease = lease
         self.retention = timedelta(days=retention_days)
         self.interval_s = interval_s
         self.clock = clock
 
     async def sweep(self) -> int:
-        cutoff = self.clock() - self.retention
+        now = self.clock()
+        finished = {"status": {"$in": list(FINISHED_STATUSES)}}
+        own: dict[str, int] = {}
+        async for doc in self.councils.collection.find({}, {"settings": 1}):
+            days = (doc.get("settings") or {}).get("notify_retention_days")
+            if isinstance(days, int) and days > 0:
+                own[str(doc["_id"])] = days
+        deleted = 0
+        for tenant, days in own.items():
+            cutoff = now - timedelta(days=days)
+            result = await self.deliveries.collection.delete_many(
+                {"tenant": tenant, "created_at": {"$lt": cutoff}, **finished}
+            )
+            deleted += result.deleted_count
         result = await self.deliveries.collection.delete_many(
-            {"created_at": {"$lt": cutoff}, "status": {"$in": list(FINISHED_STATUSES)}}
+            {"tenant": {"$nin": list(own)}, "created_at": {"$lt": now - self.retention}, **finished}
         )
-        if result.deleted_count:
-            log.info("retention.deleted", deliveries=result.deleted_count, before=cutoff)
-        return int(result.deleted_count)
+        deleted += result.deleted_count
+        if deleted:
+            log.info("retention.deleted", deliveries=deleted)
+        return int(deleted)
 
     async def run(self) -> None:
         while True:

@@ -50,6 +50,7 @@ def test_a_new_council_starts_with_every_default_filled_in() -> None:
         "queue_bookings_per_month": 4,
         "queue_payment_hold_minutes": 15,
         "queue_cancel_hours_before": 2,
+        "notify_retention_days": 90,
     }
 
 
