@@ -19,4 +19,7 @@ def serve(create_app: Callable[[Any], Any], settings: ServiceSettings) -> None:
         access_log=False,
         proxy_headers=True,
         timeout_graceful_shutdown=10,
+        # Longer than the gateway's pooled connections live idle (httpx: 5 s), so the server
+        # never closes a connection the gateway is just reusing (a 502 under load).
+        timeout_keep_alive=75,
     )
