@@ -21,7 +21,7 @@ from tests.e2e.test_queue_booking import (  # its office fixture retires our off
     slots,
 )
 from tests.integration.queue.offices import citizen_claims, visit_day
-from tests.stack import Gateway, Mailbox, wait_for
+from tests.stack import Gateway, Mailbox, stack, wait_for
 
 pytestmark = pytest.mark.e2e
 TIMEOUT_S = 60
@@ -233,3 +233,42 @@ def test_a_booked_and_then_cancelled_asc_visit_is_told_by_email_and_inbox(
     assert wait_for(lambda: mailbox.containing("скасовано", email), TIMEOUT_S)
     subjects = [i["subject"] for i in wait_for(lambda: inbox(gateway, "kamianske", headers), 30)]
     assert any("Запис до ЦНАП" in s for s in subjects)
+
+
+def test_a_successful_payment_is_told_with_its_receipt_link(gateway: Gateway, unique: str) -> None:
+    payer = gateway.citizen(f"payer-{unique}")
+    created = gateway.http.post(
+        "/api/v1/chernivtsi/payments",
+        json={"purpose": "service", "reference": "passport-id", "amount": 34500, "currency": "UAH"},
+        headers={**payer, "Idempotency-Key": f"notify-{unique}"},
+    )
+    assert created.status_code == 201, created.text
+    paid = httpx.post(created.json()["checkout_url"], json={"result": "success"}, timeout=30)
+    assert paid.status_code == 200, paid.text
+
+    (item,) = wait_for(lambda: inbox(gateway, "chernivtsi", payer), TIMEOUT_S)
+    assert item["subject"].startswith("Оплату 345.00 грн зараховано")
+    assert f"/payments/{created.json()['id']}/receipt" in item["text"]
+
+
+def test_notify_killed_mid_burst_loses_no_notice_and_sends_none_twice(
+    gateway: Gateway, mailbox: Mailbox, unique: str
+) -> None:
+    headers = gateway.citizen(f"burst-{unique}")
+    numbers = [
+        file_appeal(gateway, "uzhhorod", headers, subject=f"Потік {unique} {i}") for i in range(4)
+    ]
+    stack("stop", "--kill", "notify")  # mid-burst: some of these may be half-handled
+    try:
+        numbers += [
+            file_appeal(gateway, "uzhhorod", headers, subject=f"Потік {unique} {i}")
+            for i in range(4, 8)
+        ]
+    finally:
+        stack("start", "notify")
+
+    def all_told() -> dict[str, int] | None:
+        counts = {n: len(mailbox.containing(n, unique)) for n in numbers}
+        return counts if all(counts.values()) else None
+
+    assert wait_for(all_told, 120, interval_s=1) == dict.fromkeys(numbers, 1)
