@@ -12,11 +12,14 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
+import msgspec
+from litestar import Response
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from chassis.auth import Principal
 from chassis.problems import Problem, invalid
 
 MAX_KEY_LENGTH = 200
@@ -86,3 +89,37 @@ class IdempotencyStore:
         if doc["state"] != "done":
             raise Problem(409, "A request with this Idempotency-Key is still in progress.")
         return StoredResponse(doc["status"], doc["body"])
+
+
+class RunsOnce(Protocol):
+    """An Idempotency-Key store: this one, or a service's stricter wrapper of it."""
+
+    async def run(
+        self,
+        *,
+        tenant: str,
+        caller: str,
+        key: str | None,
+        payload: Any,
+        create: Callable[[], Awaitable[StoredResponse]],
+    ) -> tuple[StoredResponse, bool]: ...
+
+
+async def respond_once(
+    store: RunsOnce,
+    tenant: str,
+    principal: Principal,
+    key: str | None,
+    body: Any,
+    create: Callable[[], Awaitable[StoredResponse]],
+) -> Response[Any]:
+    """A creating POST's answer: created once per key, replayed with `Idempotent-Replayed`."""
+    response, replayed = await store.run(
+        tenant=tenant,
+        caller=principal.sub,
+        key=key,
+        payload=msgspec.to_builtins(body),
+        create=create,
+    )
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return Response(response.body, status_code=response.status, headers=headers)

@@ -11,7 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, Parameter
 
 from chassis.auth import Principal
-from chassis.idempotency import IdempotencyStore, StoredResponse
+from chassis.idempotency import IdempotencyStore, StoredResponse, respond_once
 from chassis.problems import Problem
 from services.appeals.domain import AppealDraft, AppealRejected
 from services.appeals.listing import ListFilters
@@ -85,15 +85,7 @@ class AppealController(Controller):
                 raise Problem(422, str(rejected), errors=rejected.errors) from rejected
             return StoredResponse(201, msgspec.to_builtins(to_view(appeal, show_names=False)))
 
-        response, replayed = await idempotency.run(
-            tenant=tenant,
-            caller=principal.sub,
-            key=idempotency_key,
-            payload=msgspec.to_builtins(data),
-            create=create,
-        )
-        headers = {"Idempotent-Replayed": "true"} if replayed else {}
-        return Response(response.body, status_code=response.status, headers=headers)
+        return await respond_once(idempotency, tenant, principal, idempotency_key, data, create)
 
     @get("/", operation_id="list_appeals")
     async def list_appeals(

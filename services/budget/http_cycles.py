@@ -10,11 +10,10 @@ from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, Parameter
 
 from chassis.auth import Principal
-from chassis.idempotency import IdempotencyStore, StoredResponse
+from chassis.idempotency import IdempotencyStore, StoredResponse, respond_once
 from services.budget.cycle_use_cases import CycleUseCases, results_snapshot
 from services.budget.domain.cycle import PHASES, Category
 from services.budget.domain.errors import RuleBroken
-from services.budget.idempotent import run_once
 from services.budget.repository import cycle_from_doc
 from services.budget.views import cycle_view
 
@@ -109,7 +108,7 @@ class CycleController(Controller):
             )
             return StoredResponse(201, msgspec.to_builtins(cycle_view(cycle, datetime.now(UTC))))
 
-        return await run_once(idempotency, tenant, principal, idempotency_key, data, create)
+        return await respond_once(idempotency, tenant, principal, idempotency_key, data, create)
 
     @get("/", operation_id="list_budget_cycles")
     async def list_cycles(self, tenant: str, cycle_use_cases: CycleUseCases) -> dict[str, Any]:

@@ -12,12 +12,11 @@ from litestar.params import Body, JSONBody, Parameter
 from litestar.response import Stream
 
 from chassis.auth import Principal
-from chassis.idempotency import IdempotencyStore, StoredResponse
+from chassis.idempotency import IdempotencyStore, StoredResponse, respond_once
 from chassis.problems import Problem
 from services.budget.domain.project import ProjectDraft
 from services.budget.file_types import IMAGES
 from services.budget.files import FileStore, public_file
-from services.budget.idempotent import run_once
 from services.budget.project_use_cases import ProjectUseCases
 from services.budget.views import project_view
 
@@ -70,7 +69,7 @@ class CycleProjectController(Controller):
             )
             return StoredResponse(201, msgspec.to_builtins(project_view(doc)))
 
-        return await run_once(idempotency, tenant, principal, idempotency_key, data, create)
+        return await respond_once(idempotency, tenant, principal, idempotency_key, data, create)
 
     @get("/", operation_id="list_budget_projects")
     async def list_projects(

@@ -11,7 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, Parameter
 
 from chassis.auth import Principal
-from chassis.idempotency import StoredResponse
+from chassis.idempotency import StoredResponse, respond_once
 from chassis.problems import Problem
 from services.payments.domain import PAID_STATUSES
 from services.payments.idempotent_create import WaitingIdempotency
@@ -54,15 +54,9 @@ class PaymentController(Controller):
             payment = await payment_use_cases.create_payment(tenant, principal, request)
             return StoredResponse(201, msgspec.to_builtins(to_view(payment)))
 
-        response, replayed = await payment_idempotency.run(
-            tenant=tenant,
-            caller=principal.sub,
-            key=idempotency_key,
-            payload=msgspec.to_builtins(data),
-            create=create,
+        return await respond_once(
+            payment_idempotency, tenant, principal, idempotency_key, data, create
         )
-        headers = {"Idempotent-Replayed": "true"} if replayed else {}
-        return Response(response.body, status_code=response.status, headers=headers)
 
     @get("/", operation_id="list_payments")
     async def list_payments(

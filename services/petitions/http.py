@@ -11,7 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, Parameter
 
 from chassis.auth import Principal
-from chassis.idempotency import IdempotencyStore, StoredResponse
+from chassis.idempotency import IdempotencyStore, StoredResponse, respond_once
 from chassis.problems import invalid
 from services.petitions.listing import PUBLIC_FILTERS, STAFF_FILTERS, ListRequest
 from services.petitions.use_cases import PetitionUseCases
@@ -48,15 +48,7 @@ class PetitionController(Controller):
             view = petition_view(petition, datetime.now(UTC), privileged=True)
             return StoredResponse(201, msgspec.to_builtins(view))
 
-        response, replayed = await idempotency.run(
-            tenant=tenant,
-            caller=principal.sub,
-            key=idempotency_key,
-            payload=msgspec.to_builtins(data),
-            create=create,
-        )
-        headers = {"Idempotent-Replayed": "true"} if replayed else {}
-        return Response(response.body, status_code=response.status, headers=headers)
+        return await respond_once(idempotency, tenant, principal, idempotency_key, data, create)
 
     @get("/", operation_id="list_petitions")
     async def list_petitions(

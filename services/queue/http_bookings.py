@@ -11,7 +11,7 @@ from litestar.params import JSONBody, Parameter
 
 from chassis.auth import Principal
 from chassis.guards import require_citizen
-from chassis.idempotency import IdempotencyStore, StoredResponse
+from chassis.idempotency import IdempotencyStore, StoredResponse, respond_once
 from services.queue.booking_use_cases import BookingUseCases
 from services.queue.domain.errors import invalid
 from services.queue.views import booking_view
@@ -53,15 +53,7 @@ class BookingController(Controller):
             )
             return StoredResponse(201, msgspec.to_builtins(booking_view(booking)))
 
-        response, replayed = await idempotency.run(
-            tenant=tenant,
-            caller=principal.sub,
-            key=idempotency_key,
-            payload=msgspec.to_builtins(data),
-            create=create,
-        )
-        headers = {"Idempotent-Replayed": "true"} if replayed else {}
-        return Response(response.body, status_code=response.status, headers=headers)
+        return await respond_once(idempotency, tenant, principal, idempotency_key, data, create)
 
     @get("/", operation_id="list_my_queue_bookings")
     async def list_bookings(
