@@ -3,11 +3,19 @@ when the holder stops renewing. One atomic find-and-modify, so it works on Ferre
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
+
+from chassis.background import cancelling
+from chassis.logging import get_logger
+from chassis.tracing import untraced
+
+log = get_logger("chassis.lease")
 
 
 class LeaderLease:
@@ -37,3 +45,21 @@ class LeaderLease:
 
     async def release(self) -> None:
         await self.leases.delete_one({"_id": self.name, "holder": self.holder})
+
+
+async def run_as_leader(
+    lease: LeaderLease, interval_s: float, work: Callable[[], Awaitable[object]], job: str
+) -> None:
+    """Every `interval_s`, `work()` if this replica holds (or takes) the lease. A failed round
+    is logged and the next one tries again; only cancellation ends the loop."""
+    while True:
+        try:
+            with untraced():  # polling the lease is not worth a trace each time
+                leader = await lease.try_acquire()
+            if leader:
+                await work()
+        except Exception as exc:
+            if cancelling():  # a driver may turn our cancellation into its own error
+                raise
+            log.warning("leader_job.failed", job=job, error=type(exc).__name__)
+        await asyncio.sleep(interval_s)

@@ -8,15 +8,13 @@ due date, so the notices apply again to the new date.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import structlog
 
-from chassis.background import cancelling
-from chassis.lease import LeaderLease
+from chassis.lease import LeaderLease, run_as_leader
 from chassis.problems import Problem
 from chassis.tracing import untraced
 from services.appeals.changes import ChangeApplier
@@ -69,17 +67,7 @@ class StatutoryClock:
         self.clock = clock
 
     async def run(self) -> None:
-        while True:
-            try:
-                with untraced():
-                    leader = await self.lease.try_acquire()
-                if leader:
-                    await self.tick()
-            except Exception as exc:
-                if cancelling():  # a driver may turn our cancellation into its own error
-                    raise
-                log.warning("clock.tick_failed", error=type(exc).__name__)
-            await asyncio.sleep(self.interval_s)
+        await run_as_leader(self.lease, self.interval_s, self.tick, "appeals.clock")
 
     async def tick(self) -> int:
         """Announce what is due soon or overdue now; returns how many notices were stored."""

@@ -6,12 +6,9 @@ notify) and the dashboard's figures wait for it."""
 
 from __future__ import annotations
 
-import asyncio
-
 import structlog
 
-from chassis.background import cancelling
-from chassis.lease import LeaderLease
+from chassis.lease import LeaderLease, run_as_leader
 from chassis.tracing import untraced
 from services.budget.cycle_use_cases import CycleUseCases
 from services.budget.tally import Tallies
@@ -29,17 +26,7 @@ class PhaseJob:
         self.interval_s = interval_s
 
     async def run(self) -> None:
-        while True:
-            try:
-                with untraced():
-                    leader = await self.lease.try_acquire()
-                if leader:
-                    await self.tick()
-            except Exception as exc:
-                if cancelling():  # a driver may turn our cancellation into its own error
-                    raise
-                log.warning("budget.phases.tick_failed", error=type(exc).__name__)
-            await asyncio.sleep(self.interval_s)
+        await run_as_leader(self.lease, self.interval_s, self.tick, "budget.phases")
 
     async def tick(self) -> int:
         """Announce what changed in every cycle; returns how many cycles announced something."""

@@ -6,16 +6,13 @@ finish, and the inbox keeps what the citizen has not deleted.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import structlog
 
-from chassis.background import cancelling
-from chassis.lease import LeaderLease
+from chassis.lease import LeaderLease, run_as_leader
 from chassis.tenant_settings import TenantSettingsReader
-from chassis.tracing import untraced
 from services.notify.repository import FINISHED_STATUSES, DeliveryRepository
 
 log = structlog.get_logger("notify.retention")
@@ -62,13 +59,4 @@ class DeliveryRetention:
         return int(deleted)
 
     async def run(self) -> None:
-        while True:
-            try:
-                with untraced():
-                    if await self.lease.try_acquire():
-                        await self.sweep()
-            except Exception as exc:
-                if cancelling():
-                    raise
-                log.warning("retention.failed", error=type(exc).__name__)
-            await asyncio.sleep(self.interval_s)
+        await run_as_leader(self.lease, self.interval_s, self.sweep, "notify.retention")

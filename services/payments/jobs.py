@@ -5,13 +5,11 @@ yesterday's reconciliation for every council with payments."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from chassis.background import cancelling
-from chassis.lease import LeaderLease
+from chassis.lease import LeaderLease, run_as_leader
 from chassis.logging import get_logger
 from chassis.problems import Problem
 from chassis.tracing import untraced
@@ -61,17 +59,7 @@ class PaymentJobs:
         self._last_cleanup = datetime.min.replace(tzinfo=UTC)
 
     async def run(self) -> None:
-        while True:
-            try:
-                with untraced():
-                    leader = await self.lease.try_acquire()
-                if leader:
-                    await self.tick()
-            except Exception as exc:
-                if cancelling():
-                    raise
-                log.warning("jobs.tick_failed", error=type(exc).__name__)
-            await asyncio.sleep(self.interval_s)
+        await run_as_leader(self.lease, self.interval_s, self.tick, "payments.jobs")
 
     async def tick(self) -> None:
         now = self.clock()

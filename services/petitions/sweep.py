@@ -7,12 +7,10 @@ and petitions past their deadline are closed (Art. 23-1: below the threshold -> 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from chassis.background import cancelling
-from chassis.lease import LeaderLease
+from chassis.lease import LeaderLease, run_as_leader
 from chassis.logging import get_logger
 from chassis.tracing import untraced
 from services.petitions.counting import SignatureCounter
@@ -47,16 +45,11 @@ class LeaderSweep:
         self._rounds = 0
 
     async def run(self) -> None:
-        while True:
-            try:
-                if await self.lease.try_acquire():
-                    with untraced():
-                        await self.sweep_once()
-            except Exception as exc:
-                if cancelling():
-                    raise
-                log.warning("sweep.failed", error=type(exc).__name__)
-            await asyncio.sleep(self.interval_s)
+        await run_as_leader(self.lease, self.interval_s, self._untraced_round, "petitions.sweep")
+
+    async def _untraced_round(self) -> None:
+        with untraced():
+            await self.sweep_once()
 
     async def sweep_once(self) -> None:
         now = self.clock()

@@ -9,13 +9,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from chassis.background import cancelling
-from chassis.lease import LeaderLease
+from chassis.lease import LeaderLease, run_as_leader
 from chassis.logging import get_logger
 from chassis.tracing import untraced
 from services.queue.booking_repository import BookingRepository
@@ -49,17 +47,7 @@ class HoldsAndReminders:
         self._last_sweep = float("-inf")
 
     async def run(self) -> None:
-        while True:
-            try:
-                with untraced():
-                    leader = await self.lease.try_acquire()
-                if leader:
-                    await self.tick()
-            except Exception as exc:
-                if cancelling():
-                    raise
-                log.warning("jobs.tick_failed", error=type(exc).__name__)
-            await asyncio.sleep(self.interval_s)
+        await run_as_leader(self.lease, self.interval_s, self.tick, "queue.jobs")
 
     async def tick(self) -> tuple[int, int]:
         """Returns (holds released, reminders announced)."""
