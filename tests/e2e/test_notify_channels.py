@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import appeal_body
+from tests.e2e.test_budget_helpers import advance, create_cycle, review, submit, voter
 from tests.e2e.test_queue_booking import (  # its office fixture retires our office too
     auth,
     book,
@@ -272,3 +273,44 @@ def test_notify_killed_mid_burst_loses_no_notice_and_sends_none_twice(
         return counts if all(counts.values()) else None
 
     assert wait_for(all_told, 120, interval_s=1) == dict.fromkeys(numbers, 1)
+
+
+def test_petition_and_budget_news_reach_authors_and_the_public_feed(
+    gateway: Gateway, unique: str
+) -> None:
+    author = gateway.citizen(f"author-{unique}")
+    filed = gateway.http.post(
+        "/api/v1/chernivtsi/petitions",
+        json={"title": f"Сквер {unique}", "text": "Просимо облаштувати сквер біля школи."},
+        headers=author,
+    )
+    assert filed.status_code == 201, filed.text
+    official = gateway.staff(f"official-{unique}", "chernivtsi")
+    published = gateway.http.post(
+        f"/api/v1/chernivtsi/petitions/{filed.json()['id']}/publish", headers=official
+    )
+    assert published.status_code == 200, published.text
+    told = wait_for(lambda: inbox(gateway, "chernivtsi", author), TIMEOUT_S)
+    assert [i["subject"] for i in told] == [
+        f'Петицію «Сквер {unique}» оприлюднено / Petition "Сквер {unique}" published'
+    ]
+
+    cycle_id = create_cycle(gateway, title=f"Бюджет {unique}")["id"]
+    advance(gateway, cycle_id, "submission")
+    project_author = voter(gateway)
+    project = submit(gateway, cycle_id, project_author, 100, title=f"Лавки {unique}")
+    assert project.status_code == 201, project.text
+    advance(gateway, cycle_id, "review")
+    assert review(gateway, project.json()["id"]).status_code == 200
+    reviewed = wait_for(lambda: inbox(gateway, "chernivtsi", project_author), TIMEOUT_S)
+    assert f"Лавки {unique}" in reviewed[0]["subject"]
+    assert "допущено до голосування" in reviewed[0]["text"]
+
+    advance(gateway, cycle_id, "voting")
+
+    def announced() -> list[dict[str, Any]]:
+        feed = gateway.http.get("/api/v1/chernivtsi/notify/news", params={"limit": 50}).json()
+        return [n for n in feed["items"] if f"Бюджет {unique}" in n["body"]]
+
+    (news,) = wait_for(announced, TIMEOUT_S)
+    assert "голосування відкрито" in news["title"]
