@@ -1,8 +1,10 @@
-"""Helpers for tests on the real local stack: endpoints, dev tokens, the mail sink, and
-starting or stopping one component through `deploy/local/stack.py`."""
+"""Helpers for tests on the real local stack: endpoints, dev tokens, the mail sink, problem
+answers, a topic's events, and starting or stopping one component through
+`deploy/local/stack.py`."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import os
@@ -95,3 +97,56 @@ class Gateway:
 
 def env(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def assert_problem(
+    response: httpx.Response, status: int, field: str | None = None
+) -> dict[str, Any]:
+    """An RFC 9457 problem with this status (naming `field` among its errors, if given)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem: dict[str, Any] = response.json()
+    if field is not None:
+        assert field in [e["field"] for e in problem.get("errors", [])], problem
+    return problem
+
+
+def topic_records(
+    topic: str,
+    subject: str,
+    wanted: int,
+    timeout_s: float = 60.0,
+    settle_s: float = 0.0,
+) -> list[tuple[bytes | None, dict[str, Any]]]:
+    """(key, envelope) of the records about `subject` on `topic`, read from the start until
+    `wanted` are found (or the time is up), then `settle_s` longer, so that a duplicate,
+    which would arrive with the rest, is seen too."""
+    from aiokafka import AIOKafkaConsumer  # only the tests that read Kafka need it
+
+    async def read() -> list[tuple[bytes | None, dict[str, Any]]]:
+        consumer = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=env("HROMADA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        found: list[tuple[bytes | None, dict[str, Any]]] = []
+
+        async def read_until(deadline: float, enough: Callable[[], bool]) -> None:
+            while not enough() and time.monotonic() < deadline:
+                for messages in (await consumer.getmany(timeout_ms=500)).values():
+                    for message in messages:
+                        envelope = json.loads(message.value)
+                        if envelope.get("subject") == subject:
+                            found.append((message.key, envelope))
+
+        try:
+            await read_until(time.monotonic() + timeout_s, lambda: len(found) >= wanted)
+            await read_until(time.monotonic() + settle_s, lambda: False)
+        finally:
+            await consumer.stop()
+        return found
+
+    return asyncio.run(read())

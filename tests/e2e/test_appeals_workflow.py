@@ -15,7 +15,7 @@ import pytest
 
 from services.appeals.domain import Actor, Appeal, AppealDraft, next_entry
 from tests.e2e.conftest import appeal_body
-from tests.stack import Gateway, Mailbox, wait_for
+from tests.stack import Gateway, Mailbox, assert_problem, wait_for
 
 pytestmark = pytest.mark.e2e
 TENANT = "chernivtsi"
@@ -31,12 +31,6 @@ def file_appeal(gateway: Gateway, citizen: dict[str, str], **body: Any) -> dict[
 
 def act(gateway: Gateway, who: dict[str, str], appeal_id: str, action: str, body: Any = None):
     return gateway.http.post(f"{BASE}/{appeal_id}/{action}", json=body, headers=who)
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return dict(response.json())
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from tests import attachment_files as files
 from tests.e2e.conftest import appeal_body
-from tests.stack import Gateway, wait_for
+from tests.stack import Gateway, assert_problem, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -90,12 +90,6 @@ def upload(
     return retrying(
         lambda: gateway.http.post(url, files={"file": (name, data, content_type)}, headers=headers)
     )
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return dict(response.json())
 
 
 def test_pdf_and_png_are_stored_with_their_digest_and_read_back_by_the_author(

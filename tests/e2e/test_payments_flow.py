@@ -19,6 +19,7 @@ from tests.integration.payments.helpers import (
     pay_at_sandbox,
     wait_status,
 )
+from tests.stack import assert_problem
 
 pytestmark = pytest.mark.e2e
 TENANT = "chernivtsi"
@@ -29,17 +30,6 @@ PASSPORT = {"purpose": "service", "reference": "passport-id", "amount": 34500, "
 def create(headers: dict[str, str], body: dict[str, Any], key: str | None = None) -> httpx.Response:
     key_header = {"Idempotency-Key": key or uuid.uuid4().hex}
     return call("POST", PAYMENTS, json=body, headers={**headers, **key_header})
-
-
-def assert_problem(
-    response: httpx.Response, status: int, field: str | None = None
-) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem: dict[str, Any] = response.json()
-    if field is not None:
-        assert field in [e["field"] for e in problem.get("errors", [])], problem
-    return problem
 
 
 @pytest.fixture

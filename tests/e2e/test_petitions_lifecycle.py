@@ -5,18 +5,15 @@ Kafka. Each test works in a council of its own, onboarded for it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 import uuid
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from tests.e2e.retrying import send
-from tests.stack import Gateway, env, wait_for
+from tests.stack import Gateway, assert_problem, topic_records, wait_for
 
 pytestmark = pytest.mark.e2e
 TOPIC = "hromada.petitions.petition"
@@ -68,49 +65,10 @@ class Council:
         return petition_id
 
 
-def assert_problem(
-    response: httpx.Response, status: int, field: str | None = None
-) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem: dict[str, Any] = response.json()
-    if field is not None:
-        assert field in [e["field"] for e in problem.get("errors", [])], problem
-    return problem
-
-
 def petition_events(petition_id: str, wanted: int, timeout_s: float = 60.0) -> list[dict[str, Any]]:
-    """The envelopes about one petition on its topic, read from the start."""
-
-    async def read() -> list[dict[str, Any]]:
-        consumer = AIOKafkaConsumer(
-            TOPIC,
-            bootstrap_servers=env("HROMADA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-            group_id=None,
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-        )
-        await consumer.start()
-        found: list[dict[str, Any]] = []
-        try:
-            deadline = time.monotonic() + timeout_s
-            while len(found) < wanted and time.monotonic() < deadline:
-                for messages in (await consumer.getmany(timeout_ms=500)).values():
-                    found += [
-                        e for m in messages if (e := json.loads(m.value))["subject"] == petition_id
-                    ]
-            # Anything more (a duplicate) would arrive with the rest: read a little longer.
-            end = time.monotonic() + 2
-            while time.monotonic() < end:
-                for messages in (await consumer.getmany(timeout_ms=500)).values():
-                    found += [
-                        e for m in messages if (e := json.loads(m.value))["subject"] == petition_id
-                    ]
-        finally:
-            await consumer.stop()
-        return found
-
-    return asyncio.run(read())
+    """The envelopes about one petition on its topic, read from the start (and 2 s more: a
+    duplicate would arrive with the rest)."""
+    return [e for _, e in topic_records(TOPIC, petition_id, wanted, timeout_s, settle_s=2)]
 
 
 @pytest.fixture

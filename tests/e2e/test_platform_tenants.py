@@ -5,18 +5,15 @@ and officials may not manage councils."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import time
 import uuid
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from tests.e2e.conftest import appeal_body
-from tests.stack import Gateway, env
+from tests.stack import Gateway, assert_problem, topic_records
 
 pytestmark = pytest.mark.e2e
 PLATFORM = "/api/v1/platform/tenants"
@@ -37,43 +34,12 @@ def send(gateway: Gateway, method: str, path: str, **kwargs: Any) -> httpx.Respo
         time.sleep(0.5)
 
 
-def assert_problem(response: httpx.Response, status: int, field: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem: dict[str, Any] = response.json()
-    if field is not None:
-        assert field in [e["field"] for e in problem.get("errors", [])], problem
-    return problem
-
-
 def tenant_events(slug: str, wanted: int, timeout_s: float = 30.0) -> list[dict[str, Any]]:
-    """The envelopes on the tenant topic about `slug`, read from the start with aiokafka."""
-
-    async def read() -> list[dict[str, Any]]:
-        consumer = AIOKafkaConsumer(
-            TOPIC,
-            bootstrap_servers=env("HROMADA_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-            group_id=None,
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-        )
-        await consumer.start()
-        found: list[dict[str, Any]] = []
-        try:
-            deadline = time.monotonic() + timeout_s
-            while len(found) < wanted and time.monotonic() < deadline:
-                batches = await consumer.getmany(timeout_ms=500)
-                for messages in batches.values():
-                    for message in messages:
-                        envelope = json.loads(message.value)
-                        if envelope.get("subject") == slug:
-                            assert message.key == f"{slug}:{slug}".encode()
-                            found.append(envelope)
-        finally:
-            await consumer.stop()
-        return found
-
-    return asyncio.run(read())
+    """The envelopes on the tenant topic about `slug`, read from the start."""
+    records = topic_records(TOPIC, slug, wanted, timeout_s)
+    for key, _ in records:
+        assert key == f"{slug}:{slug}".encode()
+    return [envelope for _, envelope in records]
 
 
 @pytest.fixture
