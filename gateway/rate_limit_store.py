@@ -73,6 +73,17 @@ class MongoSlotStore:
         return int(result.deleted_count)
 
 
+class LocalSlotStore:
+    """The one gateway replica's store: nothing to claim elsewhere.
+
+    The limiter already reserves each slot number in memory before it claims it, so with no
+    other replica no slot can be held by anyone else; every claim succeeds, exactly within the
+    limit, without a round trip."""
+
+    async def claim(self, slots: list[Slot], at: float) -> set[Slot]:
+        return set()
+
+
 class SlotSweeper:
     """Background task: every half window, drop what is older than the previous window."""
 
@@ -110,10 +121,12 @@ def wire_rate_limits(
     store: SlotStore | None = None,
 ) -> tuple[EdgeRateLimits | None, list[Callable[[], Coroutine[Any, Any, None]]]]:
     """The proxy's rate limits and their background sweep, as the settings ask (app.py).
-    A given `store` (unit tests) replaces MongoDB and needs no sweep."""
+    A given `store` (unit tests) or the local store replaces MongoDB and needs no sweep."""
     if not settings.rate_limits_enabled:
         return None, []
     background: list[Callable[[], Coroutine[Any, Any, None]]] = []
+    if store is None and settings.rate_limit_store == "local":
+        store = LocalSlotStore()
     if store is None:
         mongo_store = MongoSlotStore(collection, timeout_s=settings.rate_limit_store_timeout_s)
         background.append(SlotSweeper(mongo_store).run)
@@ -127,4 +140,11 @@ def wire_rate_limits(
     return EdgeRateLimits(limiter, defaults), background
 
 
-__all__ = ["RATE_LIMIT_COLLECTION", "MongoSlotStore", "SlotSweeper", "slot_id", "wire_rate_limits"]
+__all__ = [
+    "RATE_LIMIT_COLLECTION",
+    "LocalSlotStore",
+    "MongoSlotStore",
+    "SlotSweeper",
+    "slot_id",
+    "wire_rate_limits",
+]

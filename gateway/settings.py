@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import SettingsConfigDict
 
@@ -40,6 +41,12 @@ class GatewaySettings(ServiceSettings):
     sensitive_writes_per_minute: int = 20
     requests_per_minute: int = 600
     anonymous_requests_per_minute_per_ip: int = 1200
+    # Where the per-window slots live: "mongo" shares them between every gateway replica
+    # (exact limits however a load balancer spreads a user's requests; one insert per
+    # request); "local" keeps them in this process only, exact for a single replica and free
+    # of any round trip (the local stack runs one gateway). Two replicas on "local" would let
+    # a user through up to twice the limit.
+    rate_limit_store: Literal["mongo", "local"] = "mongo"
     rate_limit_store_timeout_s: float = 2.0
     rate_limit_fail_open_s: float = 5.0
     cors_max_age_s: int = 600

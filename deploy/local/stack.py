@@ -1339,6 +1339,8 @@ class PythonApp(Component):
         env[prefix + "HOST"] = HOST
         env[prefix + "PORT"] = str(self.port)
         if self.name == "gateway":  # where the gateway routes each service's API
+            # One gateway process here: its rate-limit slots need no shared store.
+            env.setdefault("HROMADA_GATEWAY_RATE_LIMIT_STORE", "local")
             for service, port in SERVICE_PORTS.items():
                 env[f"HROMADA_GATEWAY_{service.upper()}_URL"] = f"http://{HOST}:{port}"
         env["PYTHONUNBUFFERED"] = "1"

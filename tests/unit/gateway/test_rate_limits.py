@@ -15,6 +15,7 @@ from pymongo.errors import ServerSelectionTimeoutError
 from chassis.problems import PROBLEM_MEDIA_TYPE
 from gateway.app import create_app
 from gateway.dev_identity import DevIssuer
+from gateway.rate_limit_store import LocalSlotStore, wire_rate_limits
 from gateway.rate_limits import (
     Budget,
     DefaultLimits,
@@ -23,6 +24,7 @@ from gateway.rate_limits import (
     budgets_for,
     is_sensitive_write,
 )
+from gateway.settings import GatewaySettings
 from gateway.tenant_settings import TenantSettings
 from tests.unit.gateway.conftest import (
     FakeTenantDirectory,
@@ -253,3 +255,23 @@ async def test_over_the_limit_the_gateway_answers_429_with_retry_after_in_uk_and
     assert "Too many requests" in refused.json()["detail"]
     assert (other_user.status_code, same_user_read.status_code) == (200, 200)
     assert len(upstream.calls) == 4  # the refused request never reached the service
+
+
+async def test_one_replica_on_the_local_store_passes_exactly_the_limit() -> None:
+    limiter = RateLimiter(LocalSlotStore(), clock=FakeClock())
+    budget = [Budget("write:a", 20)]
+
+    verdicts = [await limiter.check("uzhhorod", budget) for _ in range(25)]
+
+    assert sum(v.allowed for v in verdicts) == 20
+    assert not verdicts[-1].allowed
+
+
+def test_the_local_store_needs_no_database_and_no_sweep() -> None:
+    settings = GatewaySettings(rate_limit_store="local")
+
+    limits, background = wire_rate_limits(settings, collection=None)  # type: ignore[arg-type]
+
+    assert limits is not None
+    assert isinstance(limits.limiter.store, LocalSlotStore)
+    assert background == []
