@@ -16,6 +16,10 @@ def serve(create_app: Callable[[Any], Any], settings: ServiceSettings) -> None:
         host=settings.host,
         port=settings.port,
         log_config=None,  # structlog owns logging
+        # libuv's loop and the C HTTP parser: ~12% less CPU a proxied request than asyncio + h11
+        # (measured on the gateway), and every service and the gateway share these 2 cores.
+        loop="uvloop",
+        http="httptools",
         access_log=False,
         proxy_headers=True,
         timeout_graceful_shutdown=10,

@@ -160,6 +160,9 @@ def create_service_app(
                 OpenTelemetryConfig(
                     tracer_provider=infra.tracer_provider,
                     exclude=["/health", "/metrics"],  # probes every few seconds: no traces
+                    # One server span per request, not one more per ASGI message: a proxied
+                    # or streamed body would otherwise add a span for every chunk it sends.
+                    exclude_spans=["receive", "send"],
                 )
             )
         ],

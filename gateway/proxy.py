@@ -84,7 +84,9 @@ class ServiceProxy:
             connect=settings.upstream_connect_timeout_s,
             read=settings.upstream_read_timeout_s,
             write=settings.upstream_read_timeout_s,
-            pool=settings.upstream_connect_timeout_s,
+            # Waiting for one of the service's pooled connections is queueing at our edge, not
+            # a sign the service is down: as patient as a read.
+            pool=settings.upstream_read_timeout_s,
         )
         self._limits = httpx.Limits(max_connections=settings.upstream_max_connections)
         self._transport = transport
