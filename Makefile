@@ -65,6 +65,16 @@ demo: install ## File a few demo appeals in the demo councils through the gatewa
 asyncapi: install ## Write each service's AsyncAPI document into docs/asyncapi/
 	@$(UV) run --frozen python scripts/asyncapi.py
 
+.PHONY: chart-check
+chart-check: install ## Helm chart offline: lint, render (default + production values), K8s 1.33 strict schemas, invariants, image smoke (helm built once into ~/.cache/hromada)
+	@$(UV) run --frozen python scripts/chart_check.py
+
+.PHONY: image
+image: ## Build one component's image: make image SERVICE=appeals [TAG=dev] (needs docker or podman)
+	@test -n "$(SERVICE)" || { echo "make image SERVICE=<gateway|appeals|petitions|budget|queue|payments|notify>"; exit 2; }
+	@engine=$$(command -v docker || command -v podman) || { echo "image: no container engine (docker/podman)"; exit 1; }; \
+	$$engine build --build-arg SERVICE=$(SERVICE) -t hromada/$(SERVICE):$(or $(TAG),dev) .
+
 .PHONY: bench
 bench: install ## Appeal submission through the gateway: throughput, latency percentiles, email lag (needs `make up`)
 	@$(UV) run --frozen python bench/appeals_submit.py

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hromada_cli import demo, stack, tenants
+from hromada_cli import demo, init, stack, tenants
 from hromada_cli.console import print_json, reported_errors
 from hromada_cli.gateway import DEFAULT_GATEWAY_URL
 from hromada_cli.state import state_of
@@ -22,6 +22,7 @@ app = typer.Typer(
 app.add_typer(stack.app, name="stack")
 app.add_typer(tenants.app, name="tenant")
 app.add_typer(demo.app, name="demo")
+app.command(name="init")(init.init_command)
 
 
 class Role(StrEnum):

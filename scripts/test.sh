@@ -14,6 +14,7 @@ echo "== lint"
 
 echo "== unit and contract tests"
 "$UV" run --frozen pytest -q tests/unit tests/contracts
+echo "== chart checks"; make -s chart-check
 
 started_here=0
 if ! "$PY" deploy/local/stack.py status 2>/dev/null | "$PY" -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if all(v["healthy"] for v in d.values()) else 1)'; then
