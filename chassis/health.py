@@ -35,14 +35,19 @@ class HealthController(Controller):
 
     @get("/health/ready")
     async def ready(self, state: State) -> Response[dict[str, Any]]:
+        """503 only when a dependency the app cannot serve without is down. Kafka is reported
+        but does not gate: every write keeps its events in the outbox until Kafka is back, so
+        pulling every pod (the gateway too) out of its Service would turn a bus outage into a
+        whole-suite outage for no gain."""
         checks: dict[str, ReadyCheck] = state.ready_checks
+        reported_only: frozenset[str] = state.get("reported_only_checks", frozenset())
         names = list(checks)
         results = await asyncio.gather(*(_run_check(checks[n], 2.5) for n in names))
         report = dict(zip(names, results, strict=True))
-        healthy = all(results)
+        serving = all(ok for name, ok in report.items() if name not in reported_only)
         return Response(
-            {"status": "ok" if healthy else "degraded", "checks": report},
-            status_code=200 if healthy else 503,
+            {"status": "ok" if all(results) else "degraded", "checks": report},
+            status_code=200 if serving else 503,
         )
 
     @get("/metrics", sync_to_thread=False)

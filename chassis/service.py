@@ -148,7 +148,14 @@ def create_service_app(
             await infra.mongo.close()
             shutdown_tracing()
 
-    state = State({"jwt_verifier": infra.verifier, "ready_checks": checks, **(extra_state or {})})
+    state = State(
+        {
+            "jwt_verifier": infra.verifier,
+            "ready_checks": checks,
+            "reported_only_checks": frozenset({"kafka"}),  # the outbox rides out a bus outage
+            **(extra_state or {}),
+        }
+    )
     return Litestar(
         route_handlers=[HealthController, *route_handlers],
         exception_handlers=EXCEPTION_HANDLERS,
