@@ -25,6 +25,9 @@ from pathlib import Path
 import httpx
 from pymongo import MongoClient
 
+from services.appeals.listing import due_day
+from services.appeals.repository import BACKFILL, DUE_DAYS, MIGRATIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 TENANT = "chernivtsi"
 DB = "hromada_appeals_bench"
@@ -57,7 +60,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def seed(client: MongoClient, count: int) -> float:
+def seed(client: MongoClient, count: int, spread_days: int = 90) -> float:
     """Bulk-insert `count` appeals shaped as the service stores them; returns seconds."""
     collection = client[DB]["appeals"]
     collection.drop()
@@ -65,9 +68,11 @@ def seed(client: MongoClient, count: int) -> float:
     rng = random.Random(7)
     started = time.perf_counter()
     batch = []
+    days_used: set[int] = set()
     for i in range(count):
-        received = now - timedelta(minutes=rng.randint(0, 60 * 24 * 90))
+        received = now - timedelta(minutes=rng.randint(0, 60 * 24 * spread_days))
         due = received + timedelta(days=30)
+        days_used.add(due_day(due))
         subject = " ".join(rng.sample(WORDS, 3))
         status = rng.choice(STATUSES)
         batch.append(
@@ -85,6 +90,7 @@ def seed(client: MongoClient, count: int) -> float:
                 "citizen_name": "Bench",
                 "received_at": received,
                 "due_at": due,
+                "due_day": due_day(due),  # as the service stores it (listing.due_day)
                 "status": status,
                 "priority": rng.random() < 0.05,
                 "department": rng.choice(DEPARTMENTS) if status != "registered" else None,
@@ -103,6 +109,14 @@ def seed(client: MongoClient, count: int) -> float:
             batch = []
     if batch:
         collection.insert_many(batch, ordered=False)
+    # The service's marker of each due day in use (repository.DUE_DAYS), as `add` writes them.
+    days = client[DB][DUE_DAYS]
+    days.drop()
+    days.insert_many(
+        [{"_id": f"{TENANT}|{day}", "tenant": TENANT, "day": day} for day in sorted(days_used)]
+    )
+    # Seeded in the current shape: the service need not backfill (a read of every appeal).
+    client[DB][MIGRATIONS].replace_one({"_id": BACKFILL}, {"_id": BACKFILL}, upsert=True)
     return time.perf_counter() - started
 
 
@@ -145,6 +159,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument(
+        "--spread-days",
+        type=int,
+        default=90,
+        help="receipts spread over this many days (90: ~1,100 appeals due a day at 100,000; "
+        "a council collects 100,000 over years, ~1,800 days)",
+    )
     parser.add_argument("--gateway", default="http://127.0.0.1:8000")
     parser.add_argument(
         "--mongo", default=os.environ.get("HROMADA_MONGO_URL", "mongodb://127.0.0.1:27017/")
@@ -157,7 +178,7 @@ def main() -> None:
     if args.reuse:
         print(f"reusing {client[DB]['appeals'].estimated_document_count()} seeded appeals")
     else:
-        seconds = seed(client, args.count)
+        seconds = seed(client, args.count, args.spread_days)
         print(f"seeded {args.count} appeals in {seconds:.1f} s ({args.count / seconds:.0f}/s)")
 
     token = httpx.post(

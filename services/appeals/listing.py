@@ -1,7 +1,15 @@
 """Appeal lists: filters and keyset (cursor) pagination, priority first, then the due date.
 
-A cursor is the sort key of the last item shown, so a page costs one indexed range read
-however deep the list goes, and new appeals never shift what the next page shows.
+A cursor is the sort key of the last item shown, so new appeals never shift what the next page
+shows.
+
+Broad staff lists walk the due date one day at a time (`DayWalk`). FerretDB pushes only
+top-level equality filters down to PostgreSQL and sorts and limits in its own memory, so "the
+council's appeals by due date" read and sorted every appeal the council has (seconds at
+100,000). Each appeal carries `due_day` (days since the epoch of `due_at`, UTC) and each day in
+use has a marker (`due_days`); a page then reads the days in order, each an indexed equality
+read of a few dozen appeals, until it is full. Selective lists (one citizen's, one assignee's)
+read their few matches directly instead, and so does a walk that finds its matches too thin.
 """
 
 from __future__ import annotations
@@ -9,7 +17,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -18,6 +26,42 @@ from services.appeals.domain import OPEN_STATUSES
 from services.appeals.domain.similarity import subject_tokens
 
 LIST_SORT = [("priority", DESCENDING), ("due_at", ASCENDING), ("_id", ASCENDING)]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def due_day(due_at: datetime) -> int:
+    """The bucket a list walks by: whole UTC days since the epoch (monotonic in `due_at`)."""
+    aware = due_at if due_at.tzinfo else due_at.replace(tzinfo=UTC)
+    return (aware - _EPOCH).days
+
+
+@dataclass(frozen=True)
+class DayWalk:
+    """Where a broad list starts and stops walking due days. `segments` are the priority
+    values still to show, in order (priority first); the first one starts at `start_day`
+    (the cursor's day, or the earliest day), later ones at their earliest day."""
+
+    segments: tuple[bool, ...]
+    start_day: int | None
+    until_day: int | None
+
+
+def plan_day_walk(filters: ListFilters, now: datetime, cursor: str | None) -> DayWalk | None:
+    """How to read a staff list by days, or None when its matches are few enough to read
+    directly (one citizen's, one assignee's)."""
+    if filters.citizen_sub is not None or filters.assignee:
+        return None
+    segments: tuple[bool, ...] = (True, False)
+    if filters.priority is not None:
+        segments = (filters.priority,)
+    start_day = None
+    if cursor:
+        priority, due, _ = decode_cursor(cursor)
+        segments = tuple(p for p in segments if p == priority or (priority and not p))
+        start_day = due_day(due)
+    # Overdue means due before now: no later day can hold one.
+    until_day = due_day(now) if filters.overdue is True else None
+    return DayWalk(segments, start_day, until_day)
 
 
 class BadCursor(Exception):
@@ -84,7 +128,10 @@ def build_query(
     if filters.text:
         tokens = sorted(subject_tokens(filters.text))
         if tokens:
-            query["subject_tokens"] = {"$all": tokens}
+            # One token as a plain equality (array contains) is pushed down to SQL and narrows
+            # the read; `$all` is not, so it checks the rest.
+            query["subject_tokens"] = tokens[0]
+            clauses.append({"subject_tokens": {"$all": tokens}})
     if cursor:
         clauses.append(_after(cursor))
     if clauses:

@@ -3,8 +3,9 @@ ONE single-document update, guarded by the version that was read (optimistic con
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -15,7 +16,7 @@ from chassis.mongo import TenantRepository, next_sequence
 from chassis.write_guard import DocumentLocks
 from services.appeals.domain import OPEN_STATUSES, Appeal
 from services.appeals.domain.similarity import REPEAT_WINDOW, EarlierAppeal
-from services.appeals.listing import LIST_SORT
+from services.appeals.listing import LIST_SORT, DayWalk, due_day
 
 # Never rewritten by a change: the identity and what the citizen filed.
 _IMMUTABLE = {"id", "tenant", "number", "citizen_sub", "received_at", "audit", "version"}
@@ -28,6 +29,15 @@ class NumberTaken(Exception):
 
 RECENT_BY_CITIZEN = "recent_by_citizen"
 MAX_RECENT = 50
+MIGRATIONS = "migrations"
+BACKFILL = "appeals.backfill.v2"  # priority, clock_pending, due_day
+DUE_DAYS = "due_days"  # one marker per (council, due day) in use: what a list walks
+# Days read at once while walking: one first (a busy council's first page fills from it), then
+# twice as many each round while the days are thin.
+MAX_DAY_BATCH = 16
+# A walk that has read this many days without filling its page is a selective list after all
+# (few matches spread thin): reading the matches directly is cheaper from there.
+MAX_DAYS_WALKED = 64
 
 
 class AppealRepository(TenantRepository):
@@ -36,6 +46,7 @@ class AppealRepository(TenantRepository):
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         super().__init__(db)
         self._number_locks = DocumentLocks()
+        self._marked_days: set[tuple[str, int]] = set()  # markers this process has written
 
     async def ensure_indexes(self) -> None:
         tenant = ("tenant", ASCENDING)
@@ -46,8 +57,19 @@ class AppealRepository(TenantRepository):
         await self.collection.create_index([tenant, ("due_at", ASCENDING)])
         await self.collection.create_index([tenant, *LIST_SORT])
         await self.collection.create_index([tenant, ("status", ASCENDING), *LIST_SORT])
+        await self.collection.create_index([tenant, ("due_day", ASCENDING)])
+        await self.db[DUE_DAYS].create_index([tenant, ("day", ASCENDING)])
         # The statutory clock looks across councils (a system job): no tenant prefix here.
         await self.collection.create_index([("clock_pending", ASCENDING), ("due_at", ASCENDING)])
+        await self._backfill_once()
+
+    async def _backfill_once(self) -> None:
+        """Give appeals stored by older versions the fields lists rely on. Each backfill reads
+        the whole collection on FerretDB, so a marker records that it ran (a rerun by two
+        replicas starting together is harmless: every step is idempotent)."""
+        done = self.db[MIGRATIONS]
+        if await done.find_one({"_id": BACKFILL}) is not None:
+            return
         # Appeals filed before the workflow existed sort with the others in staff lists.
         await self.collection.update_many(
             {"priority": {"$exists": False}}, {"$set": {"priority": False}}
@@ -55,6 +77,14 @@ class AppealRepository(TenantRepository):
         await self.collection.update_many(
             {"clock_pending": {"$exists": False}}, {"$set": {"clock_pending": True}}
         )
+        # Appeals stored before lists walked by day get their day and its marker.
+        async for doc in self.collection.find(
+            {"due_day": {"$exists": False}}, {"tenant": 1, "due_at": 1}
+        ):
+            day = due_day(doc["due_at"])
+            await self.collection.update_one({"_id": doc["_id"]}, {"$set": {"due_day": day}})
+            await self._mark_day(doc["tenant"], day)
+        await done.update_one({"_id": BACKFILL}, {"$set": {"at": datetime.now(UTC)}}, upsert=True)
 
     async def next_number_seq(self, tenant: str, year: int) -> int:
         # One allocation at a time per council and year in this process: FerretDB hands the
@@ -66,7 +96,8 @@ class AppealRepository(TenantRepository):
     async def add(self, appeal: Appeal, outbox: list[dict[str, Any]]) -> None:
         doc = asdict(appeal)
         doc["_id"] = doc.pop("id")
-        doc.update(version=1, outbox=outbox)
+        doc.update(version=1, outbox=outbox, due_day=due_day(appeal.due_at))
+        await self._mark_day(appeal.tenant, doc["due_day"])  # before the appeal: never unlisted
         try:
             await self.collection.insert_one(doc)
         except DuplicateKeyError as exc:
@@ -105,6 +136,8 @@ class AppealRepository(TenantRepository):
         """Store the changed appeal, append its audit entry and events, in one update that
         applies only if nobody changed the appeal since it was read. False on a conflict."""
         fields = {k: v for k, v in asdict(appeal).items() if k not in _IMMUTABLE}
+        fields["due_day"] = due_day(appeal.due_at)  # an extension moves it to a later day
+        await self._mark_day(appeal.tenant, fields["due_day"])
         update: dict[str, Any] = {
             "$set": {**fields, "version": appeal.version + 1},
             "$push": {"audit": audit_entry},
@@ -131,10 +164,69 @@ class AppealRepository(TenantRepository):
             if e["received_at"] >= since
         ]
 
-    async def find_page(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
-        """One page of a list query built by `listing.build_query` (already tenant-scoped)."""
+    async def find_page(
+        self, query: dict[str, Any], limit: int, walk: DayWalk | None = None
+    ) -> list[dict[str, Any]]:
+        """One page of a list query built by `listing.build_query` (already tenant-scoped):
+        walking due days when `walk` says so (see listing.py), else read directly."""
+        if walk is not None:
+            page = await self._walk_days(query, limit, walk)
+            if page is not None:
+                return page
         cursor = self.collection.find(query, LIST_PROJECTION, sort=LIST_SORT, limit=limit)
         return [doc async for doc in cursor]
+
+    async def _walk_days(
+        self, query: dict[str, Any], limit: int, walk: DayWalk
+    ) -> list[dict[str, Any]] | None:
+        """The page read day by day, or None once MAX_DAYS_WALKED days left it unfilled."""
+        days = await self._days_in_use(query["tenant"])
+        page: list[dict[str, Any]] = []
+        walked = 0
+        for n, priority in enumerate(walk.segments):
+            start = walk.start_day if n == 0 else None
+            todo = [
+                d
+                for d in days
+                if (start is None or d >= start) and (walk.until_day is None or d <= walk.until_day)
+            ]
+            batch_size, i = 1, 0
+            while i < len(todo):
+                if walked >= MAX_DAYS_WALKED:
+                    return None
+                batch = todo[i : i + batch_size]
+                i += len(batch)
+                walked += len(batch)
+                found = await asyncio.gather(*(self._day(query, priority, day) for day in batch))
+                for docs in found:  # days in order; within a day, the list's own order
+                    page.extend(sorted(docs, key=lambda d: (d["due_at"], d["_id"])))
+                if len(page) >= limit:
+                    return page[:limit]
+                # Thin days so far: read more of them at once next time.
+                batch_size = min(batch_size * 2, MAX_DAY_BATCH)
+        return page
+
+    async def _day(self, query: dict[str, Any], priority: bool, day: int) -> list[dict[str, Any]]:
+        # `priority` and `due_day` as top-level equalities: FerretDB pushes those down to SQL.
+        # A filter's own `priority` is the same value (the walk skips the other segment).
+        narrowed = {**query, "priority": priority, "due_day": day}
+        return [doc async for doc in self.collection.find(narrowed, LIST_PROJECTION)]
+
+    async def _days_in_use(self, tenant: str) -> list[int]:
+        cursor = self.db[DUE_DAYS].find({"tenant": tenant}, {"_id": 0, "day": 1})
+        return sorted({doc["day"] async for doc in cursor})
+
+    async def _mark_day(self, tenant: str, day: int) -> None:
+        """Insert the (council, day) marker once; a duplicate means it is there already."""
+        if (tenant, day) in self._marked_days:
+            return
+        try:
+            await self.db[DUE_DAYS].insert_one(
+                {"_id": f"{tenant}|{day}", "tenant": tenant, "day": day}
+            )
+        except DuplicateKeyError:
+            pass
+        self._marked_days.add((tenant, day))
 
     async def clock_candidates(self, until: datetime, limit: int) -> list[tuple[str, str]]:
         """Open appeals of every council due before `until`: the statutory clock checks these.

@@ -30,7 +30,13 @@ from services.appeals.domain import (
 from services.appeals.domain.clock import stored_precision
 from services.appeals.domain.similarity import REPEAT_WINDOW, find_likely_repeat
 from services.appeals.events import registered_event, to_outbox
-from services.appeals.listing import BadCursor, ListFilters, build_query, encode_cursor
+from services.appeals.listing import (
+    BadCursor,
+    ListFilters,
+    build_query,
+    encode_cursor,
+    plan_day_walk,
+)
 from services.appeals.policy import PolicyRepository, TenantPolicy
 from services.appeals.repository import AppealRepository, NumberTaken
 
@@ -133,11 +139,13 @@ class AppealUseCases:
         """Staff see the council's appeals; a citizen only their own (staff filters ignored)."""
         if not viewer.is_staff_of(tenant):
             filters = ListFilters(status=filters.status, citizen_sub=viewer.sub)
+        now = self.clock()
         try:
-            query = build_query(tenant, filters, self.clock(), cursor)
+            query = build_query(tenant, filters, now, cursor)
+            walk = plan_day_walk(filters, now, cursor)
         except BadCursor as exc:
             raise invalid("cursor", "is not a cursor this service issued") from exc
-        docs = await self.repository.find_page(query, limit + 1)
+        docs = await self.repository.find_page(query, limit + 1, walk)
         more = len(docs) > limit
         docs = docs[:limit]
         return Page(docs, encode_cursor(docs[-1]) if more and docs else None)

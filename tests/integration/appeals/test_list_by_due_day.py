@@ -1,0 +1,138 @@
+"""Staff lists read day by day (listing.DayWalk) on the real database: every page, in every
+filter set, holds exactly what one sorted read of all the council's appeals would show, in the
+same order, across priorities, shared due days, cursors and extensions."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from chassis.auth import Principal
+from services.appeals import repository as repository_module
+from services.appeals.domain import OPEN_STATUSES, Appeal
+from services.appeals.domain.similarity import subject_tokens
+from services.appeals.listing import ListFilters, due_day
+from services.appeals.repository import AppealRepository
+from services.appeals.settings import AppealsSettings
+from services.appeals.use_cases import AppealUseCases
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+STATUSES = ["registered", "assigned", "answered", "closed"]
+SUBJECTS = ["Ремонт дороги", "Освітлення дороги", "Освітлення парку", "Сміття у дворі"]
+
+
+@pytest.fixture
+async def repo() -> AsyncIterator[AppealRepository]:
+    settings = AppealsSettings()
+    mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_url, tz_aware=True)
+    db = mongo[f"test_day_walk_{uuid.uuid4().hex[:8]}"]
+    repository = AppealRepository(db)
+    await repository.ensure_indexes()
+    yield repository
+    await mongo.drop_database(db.name)
+    await mongo.close()
+
+
+def appeal(tenant: str, n: int, rng: random.Random) -> Appeal:
+    due = NOW + timedelta(days=rng.randint(-12, 12), hours=rng.randint(0, 23))
+    return Appeal(
+        tenant=tenant,
+        number=f"T-{n}",
+        kind="statement",
+        subject=(subject := rng.choice(SUBJECTS)),
+        subject_tokens=sorted(subject_tokens(subject)),
+        text="Текст",
+        address="Адреса",
+        citizen_sub=f"c{n % 3}",
+        citizen_name="Олена",
+        received_at=due - timedelta(days=30),
+        due_at=due,
+        status=rng.choice(STATUSES),
+        priority=rng.random() < 0.25,
+        department=rng.choice(["Дороги", "Світло"]),
+    )
+
+
+def expected(appeals: list[Appeal], keep: Any) -> list[str]:
+    chosen = [a for a in appeals if keep(a)]
+    chosen.sort(key=lambda a: (not a.priority, a.due_at, a.id))
+    return [a.id for a in chosen]
+
+
+async def every_page(cases: AppealUseCases, tenant: str, filters: ListFilters) -> list[str]:
+    staff = Principal(sub="o1", name="Посадовиця", roles=frozenset({"official"}), tenant=tenant)
+    ids: list[str] = []
+    cursor = None
+    while True:
+        page = await cases.list_appeals(tenant, staff, filters, 4, cursor)
+        ids += [doc["_id"] for doc in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            return ids
+
+
+FILTER_SETS = [
+    (ListFilters(), lambda a: True),
+    (ListFilters(status="assigned"), lambda a: a.status == "assigned"),
+    (ListFilters(priority=True), lambda a: a.priority),
+    (
+        ListFilters(priority=False, department="Дороги"),
+        lambda a: not a.priority and a.department == "Дороги",
+    ),
+    (ListFilters(overdue=True), lambda a: a.status in OPEN_STATUSES and a.due_at < NOW),
+    (
+        ListFilters(department="Світло", overdue=False),
+        lambda a: a.department == "Світло" and not (a.status in OPEN_STATUSES and a.due_at < NOW),
+    ),
+    (ListFilters(text="освітлення дороги"), lambda a: a.subject == "Освітлення дороги"),
+    (ListFilters(text="Дороги"), lambda a: "дороги" in a.subject),
+    (ListFilters(text="світла"), lambda a: False),
+]
+
+
+@pytest.mark.parametrize("walk_limit", [64, 1], ids=["walking", "falling-back-to-one-read"])
+async def test_law_393_art_20_every_page_matches_one_sorted_read(
+    repo: AppealRepository, monkeypatch: pytest.MonkeyPatch, walk_limit: int
+) -> None:
+    # walk_limit=1: a walk gives up after its first batch of days, so deeper pages are read
+    # directly; either way the list must be the same.
+    monkeypatch.setattr(repository_module, "MAX_DAYS_WALKED", walk_limit)
+    tenant, other = f"t{uuid.uuid4().hex[:8]}", f"t{uuid.uuid4().hex[:8]}"
+    rng = random.Random(11)
+    appeals = [appeal(tenant, n, rng) for n in range(45)]
+    for a in [*appeals, *(appeal(other, 100 + n, rng) for n in range(10))]:
+        await repo.add(a, outbox=[])
+    cases = AppealUseCases(repo, "Europe/Kyiv", clock=lambda: NOW)  # type: ignore[arg-type]
+
+    for filters, keep in FILTER_SETS:
+        assert await every_page(cases, tenant, filters) == expected(appeals, keep), filters
+
+
+async def test_an_extension_moves_the_appeal_to_its_new_day(repo: AppealRepository) -> None:
+    tenant = f"t{uuid.uuid4().hex[:8]}"
+    rng = random.Random(5)
+    appeals = [appeal(tenant, n, rng) for n in range(12)]
+    for a in appeals:
+        await repo.add(a, outbox=[])
+    first = await repo.get(tenant, appeals[0].id)
+    assert first is not None
+    moved = replace(first, due_at=NOW + timedelta(days=40), priority=False)
+    assert await repo.save_change(moved, {"action": "extended"}, [])
+    appeals[0] = moved
+    cases = AppealUseCases(repo, "Europe/Kyiv", clock=lambda: NOW)  # type: ignore[arg-type]
+
+    listed = await every_page(cases, tenant, ListFilters())
+
+    assert listed == expected(appeals, lambda a: True)
+    assert listed[-1] == moved.id
+    stored = await repo.collection.find_one({"_id": moved.id})
+    assert stored is not None and stored["due_day"] == due_day(moved.due_at)
