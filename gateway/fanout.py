@@ -18,6 +18,7 @@ from litestar.config.app import AppConfig
 from opentelemetry import propagate
 
 from chassis.logging import get_logger
+from gateway.proxy import shared_client_cookie_jar
 
 log = get_logger("gateway.fanout")
 
@@ -65,7 +66,10 @@ class ServiceFanout:
     @contextlib.asynccontextmanager
     async def client_lifespan(self, _: Litestar) -> AsyncIterator[None]:
         self._client = httpx.AsyncClient(
-            timeout=self._timeout, transport=self._transport, trust_env=False
+            timeout=self._timeout,
+            transport=self._transport,
+            trust_env=False,
+            cookies=shared_client_cookie_jar(),
         )
         try:
             yield

@@ -8,6 +8,7 @@ import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -27,6 +28,7 @@ from chassis.problems import Problem
 from gateway.circuit_breaker import FAILURE_STATUSES, CircuitBreakers
 from gateway.edge_auth import authenticate_at_edge
 from gateway.headers import client_response_headers, upstream_request_headers
+from gateway.nul_guard import BodyHasNul, checked_kind, nul_problem, refusing_nul
 from gateway.rate_limits import EdgeRateLimits
 from gateway.settings import GatewaySettings
 from gateway.tenants import TenantDirectory, resolve_tenant
@@ -105,6 +107,7 @@ class ServiceProxy:
                 transport=self._transport,
                 follow_redirects=False,
                 trust_env=False,
+                cookies=shared_client_cookie_jar(),
             )
             for name in self.services
         }
@@ -171,10 +174,17 @@ class ServiceProxy:
                 raise Problem(400, "The Content-Length header is not a number.")
             if int(declared) > limit:
                 raise _too_large(limit)
-            return _limited(request.stream(), limit) if int(declared) else None
+            return self._guarded(request, limit) if int(declared) else None
         if "transfer-encoding" in request.headers:
-            return _limited(request.stream(), limit)
+            return self._guarded(request, limit)
         return None
+
+    @staticmethod
+    def _guarded(request: Request[Any, Any, Any], limit: int) -> AsyncIterator[bytes]:
+        """Size-limited, and a text body with a NUL cut off (gateway/nul_guard.py)."""
+        stream = _limited(request.stream(), limit)
+        kind = checked_kind(request.headers.get("content-type"))
+        return refusing_nul(stream, kind) if kind else stream
 
     def _client_for(self, service: str) -> httpx.AsyncClient:
         client = self._clients.get(service)
@@ -197,6 +207,10 @@ class ServiceProxy:
             breaker.abandoned()
             _count(service, "body_too_large")
             raise _too_large(exc.limit) from exc
+        except BodyHasNul as exc:
+            breaker.abandoned()
+            _count(service, "body_has_nul")
+            raise nul_problem() from exc
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             breaker.failed()
             raise _upstream_failed(service, exc, 503, "The service is not reachable.") from exc
@@ -216,6 +230,13 @@ class ServiceProxy:
         UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - started)
         _count(service, str(response.status_code))
         return response
+
+
+def shared_client_cookie_jar() -> CookieJar:
+    """A jar that keeps nothing, for a client that serves every visitor: httpx stores each
+    Set-Cookie it sees and sends it on later requests, so a cookie one person's answer set
+    would ride along on everyone else's."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 class _BodyTooLarge(Exception):
@@ -329,4 +350,4 @@ async def proxy_to_service(
     return await service_proxy.forward(request, tenant, service)
 
 
-__all__ = ["PROXIED_METHODS", "ServiceProxy", "proxy_to_service"]
+__all__ = ["PROXIED_METHODS", "ServiceProxy", "proxy_to_service", "shared_client_cookie_jar"]

@@ -162,3 +162,16 @@ async def test_demo_tenants_are_seeded_at_start_up(gateway: Client, tenants: Any
     assert ready.json()["checks"] == {"mongodb": False, "kafka": False, "tenants_seeded": True}
     assert ready.status_code == 503  # no MongoDB or Kafka in unit tests
     assert tenants.seeded == ["chernivtsi", "uzhhorod", "kamianske"]
+
+
+async def test_a_cookie_one_answer_set_never_rides_on_someone_elses_request(
+    gateway: Client, upstream: FakeUpstream
+) -> None:
+    upstream.extra_headers = [(b"set-cookie", b"session=first-visitor; Path=/")]
+    await gateway.get("/api/v1/kamianske/budget")
+    gateway.cookies.clear()  # the next request comes from another person, without cookies
+    upstream.extra_headers = []
+
+    await gateway.get("/api/v1/kamianske/budget")
+
+    assert upstream.calls[1].header("cookie") is None
