@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from pymongo.errors import ConnectionFailure
 
 from chassis.logging import get_logger
 
@@ -85,6 +86,7 @@ def problem_response(problem: Problem, instance: str | None = None) -> Response[
     )
 
 
+DATABASE_RETRY_AFTER_S = 5
 _MSGSPEC_PATH = re.compile(r"at `\$\.?([^`]*)`")
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 
@@ -122,6 +124,19 @@ def _on_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[An
     return problem_response(problem, request.url.path)
 
 
+def _on_database_unreachable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # Not a bug of ours and not the client's: say so, and when to retry. Whatever the request
+    # meant to write was not acknowledged (a retry with the same Idempotency-Key is safe).
+    log.warning("request.database_unreachable", path=request.url.path, error=type(exc).__name__)
+    problem = Problem(
+        503,
+        "Сервіс тимчасово недоступний, спробуйте за кілька секунд. "
+        "The service is briefly unavailable; try again in a few seconds.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+    )
+    return problem_response(problem, request.url.path)
+
+
 def _on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("request.failed", path=request.url.path, error=type(exc).__name__)
     problem = Problem(HTTP_500_INTERNAL_SERVER_ERROR, "An unexpected error occurred.")
@@ -130,6 +145,8 @@ def _on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     Problem: _on_problem,
+    # The database down or restarting (AutoReconnect, NetworkTimeout, server selection).
+    ConnectionFailure: _on_database_unreachable,
     ValidationException: _on_validation,
     HTTPException: _on_http,
     Exception: _on_unexpected,
