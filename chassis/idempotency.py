@@ -2,7 +2,12 @@
 same key with another body is a 422, and a request still in flight under that key is a 409.
 
 A key is claimed with one insert on a unique _id before the work starts, so two concurrent
-retries can never both create.
+retries can never both create. A claim left `in_progress` by a process that died mid-request
+would answer 409 forever; once it is older than any request can run (`STALE_CLAIM_AFTER`), one
+retry with the same body takes it over (a second unique insert arbitrates between retries) and
+does the work. The one case that creates twice is a crash after the work was stored but before
+its answer was: a window of one database round trip, against a client that could otherwise
+never learn what became of its request.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import msgspec
@@ -23,6 +28,8 @@ from chassis.auth import Principal
 from chassis.problems import Problem, invalid
 
 MAX_KEY_LENGTH = 200
+# Longer than any request may run (the gateway gives a service 15 s to answer).
+STALE_CLAIM_AFTER = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,9 @@ class IdempotencyStore:
                 }
             )
         except DuplicateKeyError:
-            return self._replay(await self.keys.find_one({"_id": doc_id}), fingerprint), True
+            claim = await self.keys.find_one({"_id": doc_id})
+            if not await self._took_over(claim, fingerprint):
+                return self._replay(claim, fingerprint), True
         try:
             response = await create()
         except BaseException:
@@ -79,6 +88,32 @@ class IdempotencyStore:
             {"$set": {"state": "done", "status": response.status, "body": response.body}},
         )
         return response, False
+
+    async def _took_over(self, claim: dict[str, Any] | None, fingerprint: str) -> bool:
+        """True if `claim` was abandoned (in progress for too long) and this request now holds
+        it; only one of several retries racing for it wins."""
+        if claim is None or claim["state"] == "done" or claim["fingerprint"] != fingerprint:
+            return False
+        claimed_at = claim["created_at"]
+        if claimed_at.tzinfo is None:
+            claimed_at = claimed_at.replace(tzinfo=UTC)
+        if datetime.now(UTC) - claimed_at < STALE_CLAIM_AFTER:
+            return False
+        try:
+            await self.keys.insert_one(
+                {
+                    "_id": f"{claim['_id']}|taken-over|{claimed_at.isoformat()}",
+                    "tenant": claim["tenant"],
+                    "state": "takeover",
+                    "created_at": datetime.now(UTC),
+                }
+            )
+        except DuplicateKeyError:
+            return False  # another retry took it over first
+        await self.keys.update_one(
+            {"_id": claim["_id"]}, {"$set": {"created_at": datetime.now(UTC)}}
+        )
+        return True
 
     @staticmethod
     def _replay(doc: dict[str, Any] | None, fingerprint: str) -> StoredResponse:
