@@ -76,5 +76,23 @@ image: ## Build one component's image: make image SERVICE=appeals [TAG=dev] (nee
 	$$engine build --build-arg SERVICE=$(SERVICE) -t hromada/$(SERVICE):$(or $(TAG),dev) .
 
 .PHONY: bench
-bench: install ## Appeal submission through the gateway: throughput, latency percentiles, email lag (needs `make up`)
-	@$(UV) run --frozen python bench/appeals_submit.py
+bench: install ## Every scenario through the gateway + the machine's ceilings -> bench/results/report.md, latest.json, plots (BENCH_SECONDS=20)
+	@$(UV) run --frozen python bench/run.py
+
+.PHONY: screenshots
+screenshots: install ## PNGs of the web frontend's main pages -> web/screenshots/ (needs `make up`; Debian's chromium)
+	@bash scripts/ensure_chromium.sh
+	@$(UV) run --frozen python scripts/web_screenshots.py
+
+.PHONY: fuzz
+fuzz: install ## schemathesis on every operation through the gateway, the long form (FUZZ_EXAMPLES=50, coverage phase on; needs `make up`)
+	@set -a; [ -f .stack/env ] && . ./.stack/env; set +a; \
+	HROMADA_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} HROMADA_FUZZ_COVERAGE=1 $(UV) run --frozen pytest -q tests/fuzz
+
+.PHONY: chaos
+chaos: install ## kill -9 each component in turn under load, then check acknowledged writes -> bench/results/chaos.md (never on a shared stack)
+	@$(UV) run --frozen python bench/chaos.py
+
+.PHONY: soak
+soak: install ## SOAK_MINUTES (30) of steady load; memory growth per process, errors -> bench/results/soak.md
+	@$(UV) run --frozen python bench/soak.py

@@ -40,7 +40,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(args: argparse.Namespace) -> dict:
     stack = status()
     gateway, maildir = stack["gateway"]["url"], Path(stack["smtp"]["maildir"])
     run_id = uuid.uuid4().hex[:8]
@@ -132,7 +132,7 @@ async def run(args: argparse.Namespace) -> None:
         if lags
         else {},
     }
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return report
 
 
 def main() -> None:
@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--tenant", default="uzhhorod")
     parser.add_argument("--email-wait", type=float, default=120.0)
-    asyncio.run(run(parser.parse_args()))
+    print(json.dumps(asyncio.run(run(parser.parse_args())), indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

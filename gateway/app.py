@@ -27,6 +27,7 @@ from gateway.security_headers import install_security_headers
 from gateway.settings import GatewaySettings
 from gateway.tenant_registry import TENANTS_COLLECTION, TenantRegistry
 from gateway.tenants import DEMO_TENANTS, TenantDirectory, TenantSeeding
+from gateway.web_frontend import WebFrontend, web_pages
 
 
 def create_app(
@@ -88,12 +89,15 @@ def create_app(
     route_handlers: list[Any] = [PlatformController, DocsController, proxy_to_service]
     # Static `/api/v1/{tenant}/me/...` and `/open-data` win over the proxy's `{service}` routes.
     route_handlers += [CitizenDataController, DashboardController, OpenDataIndexController]
+    web_frontend = WebFrontend(settings, transport=upstream_transport)
+    route_handlers.append(web_pages)  # `/` and `/app/...`: the web frontend
     dependencies = {
         "tenant_directory": _provide(tenants),
         "tenant_store": _provide(tenants),
         "service_proxy": _provide(proxy),
         "docs_catalog": _provide(docs),
         "service_fanout": _provide(fanout),
+        "web_frontend": _provide(web_frontend),
     }
     if settings.dev_identity_enabled:
         key = load_or_create_signing_key(settings.dev_key_file)
@@ -112,7 +116,13 @@ def create_app(
         background=[seeding.run, *relay_jobs, *rate_limit_jobs],
         ready_checks={"tenants_seeded": seeding.is_done},
         dependencies=dependencies,
-        on_app_init=[proxy.install, fanout.install, cors.install, install_security_headers],
+        on_app_init=[
+            proxy.install,
+            fanout.install,
+            web_frontend.install,
+            cors.install,
+            install_security_headers,
+        ],
         extra_state={"broker": infra.broker},
     )
 

@@ -20,11 +20,16 @@ _OPEN311_FILING = re.compile(r"^/api/v1/[^/]+/open311/v2/requests\.(json|xml)$")
 _PROVIDER_CALLBACK = re.compile(r"^/api/v1/[^/]+/payments/callbacks/[a-z0-9_-]+$")
 # The air-raid alert integration authenticates with the council's webhook key (queue checks it).
 _ALERT_WEBHOOK = re.compile(r"^/api/v1/[^/]+/queue/alerts/webhook$")
+# Telegram's webhook carries the council's secret token header instead (the bot checks it).
+_BOT_WEBHOOK = re.compile(r"^/api/v1/[^/]+/bot/telegram/webhook$")
 
 
 def is_api_key_route(method: str, path: str) -> bool:
     return method.upper() == "POST" and bool(
-        _OPEN311_FILING.match(path) or _PROVIDER_CALLBACK.match(path) or _ALERT_WEBHOOK.match(path)
+        _OPEN311_FILING.match(path)
+        or _PROVIDER_CALLBACK.match(path)
+        or _ALERT_WEBHOOK.match(path)
+        or _BOT_WEBHOOK.match(path)
     )
 
 

@@ -26,6 +26,9 @@ class GatewaySettings(ServiceSettings):
     queue_url: str = "http://127.0.0.1:8104"
     payments_url: str = "http://127.0.0.1:8105"
     notify_url: str = "http://127.0.0.1:8106"
+    bot_url: str = "http://127.0.0.1:8109"
+    # The web frontend (web/): `/` and `/app/...` go there; it is not an API service.
+    web_url: str = "http://127.0.0.1:8110"
 
     upstream_connect_timeout_s: float = 2.0
     upstream_read_timeout_s: float = 15.0
@@ -76,6 +79,8 @@ class GatewaySettings(ServiceSettings):
             "queue": self.queue_url,
             "payments": self.payments_url,
             "notify": self.notify_url,
+            # The messenger bot: Telegram's webhook and the cabinet's link codes.
+            "bot": self.bot_url,
             # Open311 GeoReport v2 (`/api/v1/{tenant}/open311/v2/...`) is served by appeals.
             "open311": self.appeals_url,
         }

@@ -39,3 +39,6 @@ echo "== integration tests on the real stack"
 # which would re-parent the e2e client's own trace context.
 echo "== e2e tests through the gateway"
 "$UV" run --frozen pytest -q tests/e2e
+echo "== security matrix"; "$UV" run --frozen pytest -q tests/security
+echo "== fuzz (short)"; "$UV" run --frozen pytest -q tests/fuzz
+echo "== browser tests"; bash scripts/ensure_chromium.sh; "$UV" run --frozen pytest -q tests/browser

@@ -107,9 +107,29 @@ SANDBOX_MODULES = {
     "payments_sandbox": "services.payments.sandbox",
     "notify_sinks": "services.notify.sinks",
 }
-STATUS_ORDER = ("gateway", *INFRA, *SERVICE_PORTS, *SANDBOX_PORTS)
+# Frontends reach the suite only through the gateway's public API (`python -m <name>`).
+FRONTEND_PORTS = {
+    "web": 8110,  # the resident's cabinet and the back office; the gateway serves it at /app/
+    "bot": 8109,  # the messenger bot: Telegram webhooks through the gateway, answers to the sink
+}
+STATUS_ORDER = ("gateway", *INFRA, *SERVICE_PORTS, *SANDBOX_PORTS, *FRONTEND_PORTS)
 
 TICK_SECONDS = 10.0
+
+
+DEV_BOT_TENANTS = ("chernivtsi", "uzhhorod", "kamianske")
+
+
+def dev_telegram_bots() -> dict[str, str]:
+    """One dev Telegram bot per demo council, for `bot` (token, webhook secret, username) and
+    notify (token). Nested variables, not JSON: the env file is sourced by shells."""
+    bots: dict[str, str] = {}
+    for tenant in DEV_BOT_TENANTS:
+        prefix = f"HROMADA_TELEGRAM_BOTS__{tenant.upper()}__"
+        bots[prefix + "TOKEN"] = f"dev-{tenant}-bot-token"
+        bots[prefix + "SECRET"] = f"dev-{tenant}-webhook-secret"
+        bots[prefix + "USERNAME"] = f"hromada_{tenant}_bot"
+    return bots
 
 
 def stack_env() -> dict[str, str]:
@@ -129,6 +149,7 @@ def stack_env() -> dict[str, str]:
         "HROMADA_JWKS_URL": f"http://{HOST}:{GATEWAY_PORT}/.well-known/jwks.json",
         "HROMADA_DEV_KEY_FILE": str(DATA / "gateway" / "dev-signing-key.json"),
         "HROMADA_LOG_FORMAT": "json",
+        **dev_telegram_bots(),
     }
     return {key: os.environ.get(key, value) for key, value in defaults.items()}
 
@@ -1358,6 +1379,7 @@ def all_components() -> dict[str, Component]:
     comps.append(PythonApp("gateway", "gateway", GATEWAY_PORT))
     comps += [PythonApp(n, f"services.{n}", p) for n, p in SERVICE_PORTS.items()]
     comps += [PythonApp(n, SANDBOX_MODULES[n], p) for n, p in SANDBOX_PORTS.items()]
+    comps += [PythonApp(n, n, p) for n, p in FRONTEND_PORTS.items()]
     return {c.name: c for c in comps}
 
 
@@ -1547,7 +1569,7 @@ class Stack:
                 say("infrastructure failed, so the gateway and services are not started")
             else:
                 errors += self.start_group([self.components["gateway"]])
-                apps = [*SERVICE_PORTS, *SANDBOX_PORTS]
+                apps = [*SERVICE_PORTS, *SANDBOX_PORTS, *FRONTEND_PORTS]
                 errors += self.start_group([self.components[n] for n in apps])
         for err in errors:
             print(err.report(), file=sys.stderr, flush=True)
@@ -1635,7 +1657,7 @@ class Stack:
         self.stop_many([comp], kill=kill, quiet=quiet)
 
     def down(self) -> int:
-        names = ["gateway", *SERVICE_PORTS, *SANDBOX_PORTS]
+        names = ["gateway", *SERVICE_PORTS, *SANDBOX_PORTS, *FRONTEND_PORTS]
         apps = [self.components[n] for n in names]
         self.stop_many(apps)
         self.stop_many([self.components[n] for n in reversed(INFRA)])

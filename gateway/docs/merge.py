@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chassis.logging import get_logger
+from gateway.docs.problems import PROBLEM_SCHEMA, PROBLEM_SCHEMA_NAME, with_problem_responses
 
 log = get_logger("gateway.docs")
 
@@ -97,11 +98,14 @@ def merge_openapi(
                 elif key in merged_item:
                     log.warning("docs.operation_clash", path=path, method=key, service=service)
                 else:
-                    operation = _tagged(value, service, operation_ids)
+                    operation = with_problem_responses(
+                        path, key, _tagged(value, service, operation_ids)
+                    )
                     merged_item[key] = operation
                     for tag in operation.get("tags", []) if isinstance(operation, dict) else []:
                         tags.setdefault(tag, "")
     components = _referenced_only(components, paths)
+    components["schemas"][PROBLEM_SCHEMA_NAME] = PROBLEM_SCHEMA  # every problem answer's shape
     components["securitySchemes"] = {
         BEARER_SCHEME: {
             "type": "http",

@@ -15,6 +15,7 @@ from services.appeals.attachment_rules import parse_purpose
 from services.appeals.attachment_types import content_disposition
 from services.appeals.attachment_upload import receive_upload
 from services.appeals.attachments import AttachmentUseCases, ReceivedFile
+from services.appeals.openapi_docs import AttachmentReadOperation, AttachmentUploadOperation
 
 # Far above any council's limit; the per-council limit is enforced while the body streams in.
 HARD_BODY_LIMIT = 256 * 1024 * 1024
@@ -48,6 +49,7 @@ class AttachmentController(Controller):
     @post(
         "/",
         operation_id="upload_attachment",
+        operation_class=AttachmentUploadOperation,
         status_code=201,
         request_max_body_size=HARD_BODY_LIMIT,
     )
@@ -73,7 +75,12 @@ class AttachmentController(Controller):
         )
         return AttachmentCreated(**stored.__dict__)
 
-    @get("/{attachment_id:str}", operation_id="get_attachment", response_model=None)
+    @get(
+        "/{attachment_id:str}",
+        operation_id="get_attachment",
+        operation_class=AttachmentReadOperation,
+        response_model=None,
+    )
     async def get_attachment(
         self,
         tenant: str,

@@ -19,6 +19,7 @@ from chassis.problems import FieldError, Problem
 from services.appeals.open311 import RequestForm, open311_errors
 from services.appeals.open311_use_cases import Open311Rejected, Open311UseCases
 from services.appeals.open311_xml import ERRORS, REQUESTS, SERVICES, render_list, render_one
+from services.appeals.openapi_docs import Open311Operation
 
 log = get_logger("appeals.open311")
 XML = "application/xml; charset=utf-8"
@@ -86,7 +87,11 @@ class Open311Controller(Controller):
     tags = ["open311"]
     exception_handlers = {Exception: _on_error}
 
-    @get(["/services.json", "/services.xml"], operation_id=per_format("open311_list_services"))
+    @get(
+        ["/services.json", "/services.xml"],
+        operation_id=per_format("open311_list_services"),
+        operation_class=Open311Operation,
+    )
     async def list_services(
         self, request: Request[Any, Any, Any], tenant: str, open311: Open311UseCases
     ) -> Response[Any]:
@@ -94,7 +99,11 @@ class Open311Controller(Controller):
         services = await open311.list_services(tenant)
         return _reply(request, services, render_list(SERVICES, services))
 
-    @get("/services/{service_file:str}", operation_id="open311_get_service")
+    @get(
+        "/services/{service_file:str}",
+        operation_id="open311_get_service",
+        operation_class=Open311Operation,
+    )
     async def get_service(
         self,
         request: Request[Any, Any, Any],
@@ -105,7 +114,11 @@ class Open311Controller(Controller):
         definition = await open311.get_service(tenant, _split_format(service_file))
         return _reply(request, definition, render_one("service_definition", definition))
 
-    @get(["/requests.json", "/requests.xml"], operation_id=per_format("open311_list_requests"))
+    @get(
+        ["/requests.json", "/requests.xml"],
+        operation_id=per_format("open311_list_requests"),
+        operation_class=Open311Operation,
+    )
     async def list_requests(
         self, request: Request[Any, Any, Any], tenant: str, open311: Open311UseCases
     ) -> Response[Any]:
@@ -125,7 +138,11 @@ class Open311Controller(Controller):
         )
         return _reply(request, found, render_list(REQUESTS, found))
 
-    @get("/requests/{request_file:str}", operation_id="open311_get_request")
+    @get(
+        "/requests/{request_file:str}",
+        operation_id="open311_get_request",
+        operation_class=Open311Operation,
+    )
     async def get_request(
         self,
         request: Request[Any, Any, Any],
@@ -136,7 +153,11 @@ class Open311Controller(Controller):
         found = [await open311.get_request(tenant, _split_format(request_file))]
         return _reply(request, found, render_list(REQUESTS, found))
 
-    @post(["/requests.json", "/requests.xml"], operation_id=per_format("open311_create_request"))
+    @post(
+        ["/requests.json", "/requests.xml"],
+        operation_id=per_format("open311_create_request"),
+        operation_class=Open311Operation,
+    )
     async def create_request(
         self,
         request: Request[Any, Any, Any],

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, Parameter
 
 from chassis.auth import Principal
@@ -153,7 +154,11 @@ class CycleController(Controller):
         cycle = await cycle_use_cases.resume_cycle(tenant, principal, cycle_id)
         return cycle_view(cycle, datetime.now(UTC))
 
-    @get("/{cycle_id:str}/results", operation_id="get_budget_results")
+    @get(
+        "/{cycle_id:str}/results",
+        operation_id="get_budget_results",
+        responses={409: ResponseSpec(None, description="The results are not published yet.")},
+    )
     async def results(
         self,
         tenant: str,

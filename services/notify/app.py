@@ -59,6 +59,7 @@ def create_app(settings: NotifySettings | None = None) -> Litestar:
             settings.telegram_bot_token,
             providers_http,
             settings.telegram_rate_per_s,
+            bot_tokens={tenant: bot.token for tenant, bot in settings.telegram_bots.items()},
         ),
         "inbox": InboxChannel(inbox),
     }
@@ -122,7 +123,9 @@ def create_app(settings: NotifySettings | None = None) -> Litestar:
         dependencies={
             "deliveries": provide(deliveries),
             "preferences": provide(preferences),
-            "inbox": provide(inbox),
+            # Not "inbox": Litestar takes a body field's error for a failed dependency of the
+            # same name (a 500), and the preferences body has an `inbox` field.
+            "inbox_repository": provide(inbox),
             "overrides": provide(overrides),
             "news": provide(news),
             "triggers": provide(triggers),

@@ -165,23 +165,37 @@ class SmsChannel:
 
 
 class TelegramChannel:
-    """The Telegram Bot API's `sendMessage` at a configurable base URL (a sink in dev)."""
+    """The Telegram Bot API's `sendMessage` at a configurable base URL (a sink in dev).
+
+    A council with its own messenger bot (`bot/`, `bot_tokens`: tenant -> token) gets its
+    notices from that bot, in the chat the citizen linked there; others from the default bot.
+    """
 
     name = "telegram"
 
     def __init__(
-        self, base_url: str, bot_token: str, client: httpx.AsyncClient, rate_per_s: float
+        self,
+        base_url: str,
+        bot_token: str,
+        client: httpx.AsyncClient,
+        rate_per_s: float,
+        bot_tokens: Mapping[str, str] | None = None,
     ) -> None:
-        self.endpoint = f"{base_url.rstrip('/')}/bot{bot_token}/sendMessage"
+        self.base_url = base_url.rstrip("/")
+        self.bot_token = bot_token
+        self.bot_tokens = dict(bot_tokens or {})
         self.client = client
         self.limiter = RateLimiter(rate_per_s)
+
+    def endpoint(self, tenant: str) -> str:
+        return f"{self.base_url}/bot{self.bot_tokens.get(tenant, self.bot_token)}/sendMessage"
 
     async def send(self, message: OutgoingMessage) -> None:
         await self.limiter.wait()
         text = f"{message.subject}\n\n{message.text}"[:4096]  # Telegram's message limit
         try:
             response = await self.client.post(
-                self.endpoint, json={"chat_id": message.to, "text": text}
+                self.endpoint(message.tenant), json={"chat_id": message.to, "text": text}
             )
         except httpx.HTTPError as exc:
             raise ChannelError(f"telegram: {type(exc).__name__}") from exc

@@ -63,7 +63,7 @@ class NotifyDataRightsController(Controller):
         principal: Principal,
         deliveries: DeliveryRepository,
         preferences: PreferenceRepository,
-        inbox: InboxRepository,
+        inbox_repository: InboxRepository,
     ) -> dict[str, Any]:
         """Every notice for the caller in this council: address, message, status, dates."""
         return {
@@ -75,7 +75,9 @@ class NotifyDataRightsController(Controller):
                 "preferences": await preferences.get(tenant, principal.sub),
                 "inbox": [
                     doc
-                    async for doc in inbox.collection.find({"tenant": tenant, "sub": principal.sub})
+                    async for doc in inbox_repository.collection.find(
+                        {"tenant": tenant, "sub": principal.sub}
+                    )
                 ],
             },
             "retained": [],
@@ -88,14 +90,16 @@ class NotifyDataRightsController(Controller):
         principal: Principal,
         deliveries: DeliveryRepository,
         preferences: PreferenceRepository,
-        inbox: InboxRepository,
+        inbox_repository: InboxRepository,
     ) -> dict[str, Any]:
         """Anonymise every delivery of the caller; nothing personal is retained."""
         count = await anonymise_deliveries(
             deliveries.collection, tenant, principal.sub, datetime.now(UTC)
         )
         await preferences.collection.delete_one({"_id": preferences.key(tenant, principal.sub)})
-        removed = await inbox.collection.delete_many({"tenant": tenant, "sub": principal.sub})
+        removed = await inbox_repository.collection.delete_many(
+            {"tenant": tenant, "sub": principal.sub}
+        )
         return {
             "service": "notify",
             "tenant": tenant,

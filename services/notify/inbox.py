@@ -110,13 +110,15 @@ class InboxController(Controller):
         self,
         tenant: str,
         principal: Principal,
-        inbox: InboxRepository,
+        inbox_repository: InboxRepository,
         box: Literal["mine", "staff"] = "mine",
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
         cursor: str | None = None,
     ) -> dict[str, Any]:
         owner = _owner(principal, tenant, box)
-        docs = await inbox.page(tenant, owner, limit + 1, _after(cursor) if cursor else None)
+        docs = await inbox_repository.page(
+            tenant, owner, limit + 1, _after(cursor) if cursor else None
+        )
         more = len(docs) > limit
         docs = docs[:limit]
         return {
@@ -130,8 +132,8 @@ class InboxController(Controller):
         tenant: str,
         item_id: str,
         principal: Principal,
-        inbox: InboxRepository,
+        inbox_repository: InboxRepository,
         box: Literal["mine", "staff"] = "mine",
     ) -> None:
-        if not await inbox.mark_read(tenant, _owner(principal, tenant, box), item_id):
+        if not await inbox_repository.mark_read(tenant, _owner(principal, tenant, box), item_id):
             raise Problem(404, "Такого повідомлення немає / There is no such inbox item.")

@@ -1,6 +1,6 @@
 """Notify settings (env prefix HROMADA_NOTIFY_, shared HROMADA_ fallback)."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
@@ -12,8 +12,20 @@ class SmsProviderSettings(BaseModel):
     api_key: str = ""
 
 
+class TelegramBotSettings(BaseModel):
+    """A council's messenger bot (`bot/`); notify needs only its token."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    token: str
+
+
 class NotifySettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="HROMADA_NOTIFY_", extra="ignore")
+    # `__` nests: the local stack sets `HROMADA_TELEGRAM_BOTS__<TENANT>__TOKEN` (shared with
+    # the bot), since its shell-sourced env file cannot carry JSON.
+    model_config = SettingsConfigDict(
+        env_prefix="HROMADA_NOTIFY_", extra="ignore", env_nested_delimiter="__"
+    )
 
     service_name: str = "notify"
     port: int = 8106
@@ -32,6 +44,8 @@ class NotifySettings(ServiceSettings):
     telegram_api_url: str = "http://127.0.0.1:8108/telegram"
     telegram_bot_token: str = "dev-bot-token"  # noqa: S105 (the local sink takes any)
     telegram_rate_per_s: float = 30.0
+    # Councils with their own bot (tenant -> {"token": ...}); the rest use `telegram_bot_token`.
+    telegram_bots: dict[str, TelegramBotSettings] = {}
     provider_timeout_s: float = 5.0
     retention_days: int = 90
     retention_interval_s: float = 3600.0

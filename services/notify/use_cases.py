@@ -9,6 +9,7 @@ replica, or a restart finds its deliveries already claimed and sends nothing twi
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -192,7 +193,7 @@ class NotifyUseCases:
                 log.info("notice.held_for_quiet_hours", channel=channel, until=not_before)
                 return
         if not await self.deliveries.claim(delivery_id, record):
-            log.info("notice.already_handled", delivery_id=delivery_id)
+            log.info("notice.already_handled", delivery=loggable(delivery_id))
             return
         await self._send(delivery_id, message, attempts=1)
 
@@ -233,7 +234,21 @@ class NotifyUseCases:
             )
             return
         await self.deliveries.mark_sent(delivery_id)
-        log.info("notice.sent", channel=message.channel, delivery_id=delivery_id, attempts=attempts)
+        log.info(
+            "notice.sent",
+            channel=message.channel,
+            delivery=loggable(delivery_id),
+            attempts=attempts,
+        )
+
+
+def loggable(delivery_id: str) -> str:
+    """A delivery id as logs may show it: `{event}:{sub}:{channel}` with the citizen's `sub`
+    replaced by a digest (logs never name a person; the digest still tells two apart)."""
+    event_id, _, rest = delivery_id.partition(":")
+    sub, _, channel = rest.rpartition(":")
+    digest = hashlib.blake2b(sub.encode(), digest_size=6).hexdigest()
+    return f"{event_id}:{digest}:{channel}"
 
 
 def _subject_ref(data: Mapping[str, Any]) -> dict[str, Any]:

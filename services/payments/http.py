@@ -12,7 +12,7 @@ from litestar.params import JSONBody, Parameter
 
 from chassis.auth import Principal
 from chassis.idempotency import StoredResponse, respond_once
-from chassis.problems import Problem
+from chassis.problems import Problem, invalid
 from services.payments.domain import PAID_STATUSES
 from services.payments.idempotent_create import WaitingIdempotency
 from services.payments.receipts import render_receipt
@@ -42,7 +42,10 @@ class PaymentController(Controller):
         principal: Principal,
         payment_use_cases: PaymentUseCases,
         payment_idempotency: WaitingIdempotency,
-        idempotency_key: Annotated[str | None, Parameter(header="Idempotency-Key")] = None,
+        # Required (documented so); a request without it is answered 400 naming the header.
+        idempotency_key: Annotated[
+            str | None, Parameter(header="Idempotency-Key", required=True)
+        ] = None,
     ) -> Response[Any]:
         """A payment intent: 201 {id, status: "created", checkout_url}. The same key and body
         replay the first answer; the same key with another body is a 422."""
@@ -72,7 +75,8 @@ class PaymentController(Controller):
         try:
             before = datetime.fromisoformat(cursor) if cursor else None
         except ValueError as exc:
-            raise Problem(400, "cursor: not a cursor from this list") from exc
+            # A schema-valid string that is not ours: a 422 naming the field, like any bad value.
+            raise invalid("cursor", "not a cursor from this list") from exc
         items = await payment_use_cases.list_payments(tenant, principal, limit + 1, before)
         page = items[:limit]
         next_cursor = page[-1].created_at.isoformat() if len(items) > limit else None

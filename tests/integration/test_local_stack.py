@@ -29,7 +29,8 @@ RUN_DIR = REPO / ".stack" / "run"
 INFRA = ("kafka", "postgres", "mongodb", "s3", "traces", "smtp")
 SERVICES = ("appeals", "petitions", "budget", "queue", "payments", "notify")
 SANDBOXES = ("payments_sandbox", "notify_sinks")  # stand-ins for outside providers
-ALL = ("gateway", *INFRA, *SERVICES, *SANDBOXES)
+FRONTENDS = ("web", "bot")  # reach the suite only through the gateway's public API
+ALL = ("gateway", *INFRA, *SERVICES, *SANDBOXES, *FRONTENDS)
 
 
 def run_stack(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:

@@ -5,8 +5,14 @@ sends, as the real providers would, and keep it (one JSON line per message under
 - `POST /sms/{provider}/messages` {to, text, reference} — a generic HTTP SMS API; any provider
   name works, and `PUT /sms/{provider}/outage` {"down": true} makes one fail with 503 (to see
   notify fail over to the next provider).
-- `POST /telegram/bot{token}/sendMessage` {chat_id, text} — the Telegram Bot API's shape.
-- `GET /sms/messages?to=...`, `GET /telegram/messages?chat_id=...` — what arrived.
+- `POST /telegram/bot{token}/{method}` — the Telegram Bot API's shape: `sendMessage`
+  {chat_id, text, reply_markup?}, `sendPhoto` {chat_id, photo, caption?} and
+  `answerCallbackQuery` {callback_query_id} are kept with the bot's token; `getFile` {file_id}
+  answers for files put here, which `GET /telegram/file/bot{token}/{file_path}` serves (the
+  photos a person "sent" to the messenger bot). `POST /telegram/test/files` (the raw bytes) puts
+  such a file here for a test and returns its `file_id`.
+- `GET /sms/messages?to=...`, `GET /telegram/messages?chat_id=...&bot=...&method=...` — what
+  arrived (a bot's token in `bot`).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from litestar import Litestar, Response, get, post, put
+from litestar import Litestar, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import JSONBody
 from pydantic_settings import SettingsConfigDict
@@ -43,8 +49,16 @@ class SmsBody(msgspec.Struct):
 
 
 class TelegramBody(msgspec.Struct):
-    chat_id: str | int
-    text: str
+    chat_id: str | int | None = None
+    text: str | None = None
+    reply_markup: dict[str, Any] | None = None
+    photo: str | None = None
+    caption: str | None = None
+    callback_query_id: str | None = None
+    file_id: str | None = None
+
+
+KEPT_METHODS = frozenset({"sendMessage", "sendPhoto", "answerCallbackQuery"})
 
 
 class OutageBody(msgspec.Struct):
@@ -94,21 +108,68 @@ def create_app(settings: SinkSettings | None = None) -> Litestar:
     async def list_sms(to: str | None = None, ref: str | None = None) -> list[dict[str, Any]]:
         return sink.read("sms", to=to, ref=ref)
 
-    @post("/telegram/{bot_token:str}/sendMessage", status_code=200)
-    async def send_message(bot_token: str, data: JSONBody[TelegramBody]) -> dict[str, Any]:
+    files = settings.directory / "telegram-files"
+
+    @post("/telegram/{bot_token:str}/{method:str}", status_code=200)
+    async def bot_api(bot_token: str, method: str, data: JSONBody[TelegramBody]) -> Any:
         if not bot_token.startswith("bot"):  # the Bot API's path is /bot<token>/<method>
             raise NotFoundException()
-        record = sink.keep("telegram", {"chat_id": str(data.chat_id), "text": data.text})
+        token = bot_token.removeprefix("bot")
+        if method == "getFile":
+            return _get_file(token, data.file_id)
+        if method not in KEPT_METHODS:
+            return Response({"ok": False, "description": "Not Found"}, status_code=404)
+        kept = {k: v for k, v in msgspec.to_builtins(data).items() if v is not None}
+        kept["chat_id"] = str(data.chat_id) if data.chat_id is not None else None
+        record = sink.keep("telegram", {"bot": token, "method": method, **kept})
+        if method == "answerCallbackQuery":
+            return {"ok": True, "result": True}
         return {"ok": True, "result": {"message_id": record["id"], "chat": {"id": data.chat_id}}}
 
+    def _get_file(token: str, file_id: str | None) -> Response[dict[str, Any]]:
+        path = files / str(file_id)
+        if not file_id or not file_id.isalnum() or not path.exists():
+            return Response(
+                {"ok": False, "description": "Bad Request: invalid file_id"}, status_code=400
+            )
+        result = {"file_id": file_id, "file_size": path.stat().st_size}
+        return Response({"ok": True, "result": {**result, "file_path": f"photos/{file_id}.jpg"}})
+
+    @get("/telegram/file/{bot_token:str}/photos/{name:str}", media_type="image/jpeg")
+    async def download_file(bot_token: str, name: str) -> bytes:
+        file_id = name.removesuffix(".jpg")
+        path = files / file_id
+        if not bot_token.startswith("bot") or not file_id.isalnum() or not path.exists():
+            raise NotFoundException()
+        return path.read_bytes()
+
+    @post("/telegram/test/files", status_code=201)
+    async def put_test_file(request: Request[Any, Any, Any]) -> dict[str, Any]:
+        body = await request.body()
+        files.mkdir(parents=True, exist_ok=True)
+        file_id = uuid.uuid4().hex
+        (files / file_id).write_bytes(body)
+        return {"file_id": file_id, "file_unique_id": file_id[:16], "file_size": len(body)}
+
     @get("/telegram/messages")
-    async def list_telegram(chat_id: str | None = None) -> list[dict[str, Any]]:
-        return sink.read("telegram", chat_id=chat_id)
+    async def list_telegram(
+        chat_id: str | None = None, bot: str | None = None, method: str | None = None
+    ) -> list[dict[str, Any]]:
+        return sink.read("telegram", chat_id=chat_id, bot=bot, method=method)
 
     @get("/health/ready")
     async def ready() -> dict[str, str]:
         return {"status": "ok"}
 
     return Litestar(
-        route_handlers=[receive_sms, set_outage, list_sms, send_message, list_telegram, ready]
+        route_handlers=[
+            receive_sms,
+            set_outage,
+            list_sms,
+            bot_api,
+            download_file,
+            put_test_file,
+            list_telegram,
+            ready,
+        ]
     )

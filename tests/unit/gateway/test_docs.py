@@ -23,6 +23,7 @@ SERVICE_URLS = {
     "queue": "http://queue.test",
     "payments": "http://payments.test",
     "notify": "http://notify.test",
+    "bot": "http://bot.test",
 }
 
 
@@ -217,7 +218,12 @@ class Upstreams:
             return httpx.Response(500, text="boom")
         if host == "payments.test":
             return httpx.Response(200, json={"served": "not a spec"})
-        documents = {"appeals.test": APPEALS, "notify.test": NOTIFY, "petitions.test": openapi({})}
+        documents = {
+            "appeals.test": APPEALS,
+            "notify.test": NOTIFY,
+            "petitions.test": openapi({}),
+            "bot.test": openapi({}),
+        }
         return httpx.Response(200, json=documents[host])
 
 
@@ -273,6 +279,7 @@ async def test_services_that_are_down_are_listed_and_skipped(asyncapi_dir: Path)
         "appeals",
         "petitions",
         "notify",
+        "bot",
     ]
 
 
