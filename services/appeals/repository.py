@@ -37,7 +37,7 @@ DUE_DAYS = "due_days"  # one marker per (council, due day) in use: what a list w
 MAX_DAY_BATCH = 16
 # A walk that has read this many days without filling its page is a selective list after all
 # (few matches spread thin): reading the matches directly is cheaper from there.
-MAX_DAYS_WALKED = 64
+MAX_DAYS_WALKED = 16
 
 
 class AppealRepository(TenantRepository):
@@ -169,20 +169,10 @@ class AppealRepository(TenantRepository):
     ) -> list[dict[str, Any]]:
         """One page of a list query built by `listing.build_query` (already tenant-scoped):
         walking due days when `walk` says so (see listing.py), else read directly."""
-        if walk is not None:
-            page = await self._walk_days(query, limit, walk)
-            if page is not None:
-                return page
-        cursor = self.collection.find(query, LIST_PROJECTION, sort=LIST_SORT, limit=limit)
-        return [doc async for doc in cursor]
-
-    async def _walk_days(
-        self, query: dict[str, Any], limit: int, walk: DayWalk
-    ) -> list[dict[str, Any]] | None:
-        """The page read day by day, or None once MAX_DAYS_WALKED days left it unfilled."""
+        if walk is None:
+            return await self._read(query, limit)
         days = await self._days_in_use(query["tenant"])
         page: list[dict[str, Any]] = []
-        walked = 0
         for n, priority in enumerate(walk.segments):
             start = walk.start_day if n == 0 else None
             todo = [
@@ -190,21 +180,34 @@ class AppealRepository(TenantRepository):
                 for d in days
                 if (start is None or d >= start) and (walk.until_day is None or d <= walk.until_day)
             ]
-            batch_size, i = 1, 0
-            while i < len(todo):
-                if walked >= MAX_DAYS_WALKED:
-                    return None
-                batch = todo[i : i + batch_size]
-                i += len(batch)
-                walked += len(batch)
-                found = await asyncio.gather(*(self._day(query, priority, day) for day in batch))
-                for docs in found:  # days in order; within a day, the list's own order
-                    page.extend(sorted(docs, key=lambda d: (d["due_at"], d["_id"])))
-                if len(page) >= limit:
-                    return page[:limit]
-                # Thin days so far: read more of them at once next time.
-                batch_size = min(batch_size * 2, MAX_DAY_BATCH)
+            page += await self._walk_segment(query, priority, todo, limit - len(page))
+            if len(page) >= limit:
+                break
         return page
+
+    async def _walk_segment(
+        self, query: dict[str, Any], priority: bool, days: list[int], limit: int
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` appeals of one priority, day by day. Matches spread thinner than
+        MAX_DAYS_WALKED days are few: those are read directly (`priority` pushed down too)."""
+        found: list[dict[str, Any]] = []
+        walked, batch_size = 0, 1
+        while walked < len(days):
+            if walked >= MAX_DAYS_WALKED:
+                return await self._read({**query, "priority": priority}, limit)
+            batch = days[walked : walked + batch_size]
+            walked += len(batch)
+            for docs in await asyncio.gather(*(self._day(query, priority, d) for d in batch)):
+                # Days in order; within a day, the list's own order.
+                found.extend(sorted(docs, key=lambda d: (d["due_at"], d["_id"])))
+            if len(found) >= limit:
+                return found[:limit]
+            batch_size = min(batch_size * 2, MAX_DAY_BATCH)  # thin days: more at once
+        return found
+
+    async def _read(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+        cursor = self.collection.find(query, LIST_PROJECTION, sort=LIST_SORT, limit=limit)
+        return [doc async for doc in cursor]
 
     async def _day(self, query: dict[str, Any], priority: bool, day: int) -> list[dict[str, Any]]:
         # `priority` and `due_day` as top-level equalities: FerretDB pushes those down to SQL.

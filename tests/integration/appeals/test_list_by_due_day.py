@@ -103,7 +103,7 @@ FILTER_SETS = [
 async def test_law_393_art_20_every_page_matches_one_sorted_read(
     repo: AppealRepository, monkeypatch: pytest.MonkeyPatch, walk_limit: int
 ) -> None:
-    # walk_limit=1: a walk gives up after its first batch of days, so deeper pages are read
+    # walk_limit=1: a walk gives up after its first day, so the rest of each priority segment is read
     # directly; either way the list must be the same.
     monkeypatch.setattr(repository_module, "MAX_DAYS_WALKED", walk_limit)
     tenant, other = f"t{uuid.uuid4().hex[:8]}", f"t{uuid.uuid4().hex[:8]}"
