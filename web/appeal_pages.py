@@ -79,17 +79,22 @@ class AppealPages(Controller):
     ) -> Template:
         session = signed_in(request)
         try:
-            appeal = await api(request, gateway, "GET", f"/api/v1/{tenant}/appeals/{appeal_id}")
+            base = f"/api/v1/{tenant}/appeals/{appeal_id}"
+            appeal = await api(request, gateway, "GET", base)
         except ApiError as error:
             return error_page(request, error)
         staff = session.is_staff_of(tenant)
+        try:
+            files = (await api(request, gateway, "GET", f"{base}/attachments"))["items"]
+        except ApiError:
+            files = []  # the appeal itself answered: show it without its files
         return render(
             request,
             "appeals/show.html",
             appeal=appeal,
             staff=staff,
             actions=actions_for(appeal["status"]) if staff else [],
-            attached=request.query_params.getall("file", []),
+            files=files,
         )
 
     @post("/{appeal_id:str}/attachments", status_code=303)
@@ -157,6 +162,6 @@ class AppealPages(Controller):
             return render(
                 request, "appeals/show.html", status_code=error.status, appeal=appeal, staff=True,
                 actions=actions_for(appeal["status"]), failed=action, error=error,
-                errors=error.field_errors, attached=[],
+                errors=error.field_errors, files=[],
             )  # fmt: skip
         return back_to(f"/app/{tenant}/appeals/{appeal_id}", "done")

@@ -92,6 +92,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Add a file (PDF, JPEG, PNG, DOCX, ODT)",
     ),
     "appeals.attached": ("Файл додано", "File attached"),
+    "appeals.answer_file": ("до відповіді", "with the answer"),
     "appeals.filed": ("Звернення зареєстровано", "Your appeal is registered"),
     "appeals.actions": ("Дії", "Actions"),
     "appeals.department": ("Підрозділ", "Department"),

@@ -14,6 +14,7 @@ import structlog
 from chassis.auth import Principal
 from chassis.problems import Problem
 from services.appeals.attachment_rules import (
+    ARRAY_OF,
     AttachmentLimits,
     Purpose,
     check_may_attach,
@@ -198,6 +199,15 @@ class AttachmentUseCases:
     ) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
         attachment = await self._readable(tenant, caller, appeal_id, attachment_id)
         return attachment, await self.objects.open(attachment["key"])
+
+    async def list_attachments(
+        self, tenant: str, caller: Principal, appeal_id: str
+    ) -> list[dict[str, Any]]:
+        """The appeal's files and its answer's, oldest first: for its author and the staff."""
+        appeal = await self._appeal(tenant, appeal_id)
+        check_may_read(appeal, tenant, caller)
+        files = [f for array in ARRAY_OF.values() for f in appeal.get(array) or []]
+        return sorted(files, key=lambda f: f["uploaded_at"])
 
     async def _readable(
         self, tenant: str, caller: Principal, appeal_id: str, attachment_id: str

@@ -42,6 +42,20 @@ class AttachmentLink(msgspec.Struct):
     filename: str
 
 
+class AttachmentListed(msgspec.Struct):
+    id: str
+    size: int
+    content_type: str
+    sha256: str
+    filename: str
+    purpose: str
+    uploaded_at: datetime
+
+
+class AttachmentList(msgspec.Struct):
+    items: list[AttachmentListed]
+
+
 class AttachmentController(Controller):
     path = "/api/v1/{tenant:str}/appeals/{appeal_id:str}/attachments"
     tags = ["appeals"]
@@ -74,6 +88,31 @@ class AttachmentController(Controller):
             tenant, principal, appeal_id, parse_purpose(purpose), receive
         )
         return AttachmentCreated(**stored.__dict__)
+
+    @get("/", operation_id="list_attachments")
+    async def list_attachments(
+        self,
+        tenant: str,
+        appeal_id: str,
+        principal: Principal,
+        attachment_use_cases: AttachmentUseCases,
+    ) -> AttachmentList:
+        """The files of the appeal and of its answer, oldest first (author and staff only)."""
+        files = await attachment_use_cases.list_attachments(tenant, principal, appeal_id)
+        return AttachmentList(
+            [
+                AttachmentListed(
+                    id=f["id"],
+                    size=f["size"],
+                    content_type=f["content_type"],
+                    sha256=f["sha256"],
+                    filename=f["filename"],
+                    purpose=f["purpose"],
+                    uploaded_at=f["uploaded_at"],
+                )
+                for f in files
+            ]
+        )
 
     @get(
         "/{attachment_id:str}",

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests import attachment_files as files
 from tests.browser.pages import sign_in, visit
 from tests.e2e.retrying import send
 from tests.stack import Gateway
@@ -17,7 +19,7 @@ COUNCIL = "chernivtsi"
 
 
 def test_a_resident_files_an_appeal_and_an_official_answers_it(
-    open_browser: Callable[[], Page], unique: str
+    open_browser: Callable[[], Page], unique: str, tmp_path: Path
 ) -> None:
     resident = open_browser()
     sign_in(resident, "citizen", COUNCIL, f"web-citizen-{unique}")
@@ -43,6 +45,14 @@ def test_a_resident_files_an_appeal_and_an_official_answers_it(
     appeal_url = resident.url.split("?")[0]
     number = re.sub(r":.*", "", resident.get_by_role("heading", level=1).inner_text())
 
+    # A photo attached on the appeal's page is listed there by its name, here and for the staff.
+    photo = tmp_path / "likhtar.png"
+    photo.write_bytes(files.png(8, 8))
+    resident.get_by_label("Додати файл").set_input_files(str(photo))
+    resident.get_by_role("button", name="Надіслати").click()
+    expect(resident.get_by_role("status")).to_have_text("Файл додано")
+    expect(resident.get_by_role("link", name="likhtar.png")).to_be_visible()
+
     official = open_browser()
     sign_in(official, "official", COUNCIL, f"web-official-{unique}", name="Іван Петренко")
     official.get_by_role("navigation").get_by_role("link", name="Вхідні звернення").click()
@@ -54,6 +64,7 @@ def test_a_resident_files_an_appeal_and_an_official_answers_it(
     official.get_by_role("button", name="Відповісти").click()
     expect(official.get_by_role("status")).to_have_text("Готово.")
     expect(official.locator(".timeline")).to_contain_text("надано відповідь")
+    expect(official.get_by_role("link", name="likhtar.png")).to_be_visible()
 
     visit(resident, appeal_url)
     expect(resident.locator(".answer")).to_contain_text("Ліхтар замінено 25 листопада.")

@@ -210,3 +210,33 @@ def test_staff_attach_to_the_answer_and_the_author_may_not(gateway: Gateway, cou
     url = f"/api/v1/{council}/appeals/{appeal_id}/attachments/{answer.json()['id']}"
     read = retrying(lambda: gateway.http.get(url, params={"download": "1"}, headers=author))
     assert read.status_code == 200 and read.content == files.pdf()
+
+
+def test_the_author_and_the_staff_list_the_files_of_the_appeal_and_its_answer(
+    gateway: Gateway, council: str
+) -> None:
+    author = gateway.citizen(f"att-author-{uuid.uuid4().hex[:8]}")
+    appeal_id = file_appeal(gateway, council, author)
+    official = gateway.staff(f"att-off-{uuid.uuid4().hex[:6]}", council)
+    mine = upload(gateway, council, appeal_id, author, "фото.png", files.png(8, 8))
+    reply = upload(
+        gateway, council, appeal_id, official, "reply.pdf", files.pdf(), query="?purpose=answer"
+    )
+    assert mine.status_code == 201 and reply.status_code == 201, (mine.text, reply.text)
+    url = f"/api/v1/{council}/appeals/{appeal_id}/attachments"
+
+    for reader in (author, official):
+        listed = retrying(lambda h=reader: gateway.http.get(url, headers=h))
+        assert listed.status_code == 200, listed.text
+        items = listed.json()["items"]
+        assert [(i["id"], i["purpose"]) for i in items] == [
+            (mine.json()["id"], "appeal"),
+            (reply.json()["id"], "answer"),
+        ]
+        assert items[0]["filename"] == "фото.png" and items[0]["content_type"] == "image/png"
+        assert "key" not in items[0]  # where the object lies stays the service's own
+
+    stranger = gateway.citizen(f"att-stranger-{uuid.uuid4().hex[:8]}")
+    foreign_official = gateway.staff("att-foreign", "uzhhorod")
+    for intruder in (stranger, foreign_official):
+        assert_problem(retrying(lambda h=intruder: gateway.http.get(url, headers=h)), 404)
