@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 from pymongo import MongoClient
 
+from bench.sampler import percentile
 from services.appeals.listing import due_day
 from services.appeals.repository import BACKFILL, DUE_DAYS, MIGRATIONS
 
@@ -53,11 +54,6 @@ FILTERS = {
     "priority=true": {"priority": "true"},
     "text=освітлення парку": {"text": "освітлення парку"},
 }
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def seed(client: MongoClient, count: int, spread_days: int = 90) -> float:

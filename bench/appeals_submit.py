@@ -22,6 +22,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.sampler import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -33,11 +35,6 @@ def status() -> dict:
         text=True,
     )
     return json.loads(out.stdout)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def run(args: argparse.Namespace) -> dict:

@@ -29,13 +29,10 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from pymongo import AsyncMongoClient
 
+from bench.sampler import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 PHASES = ("submission", "support", "review", "voting", "results", "implementation")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class Minter:

@@ -22,13 +22,9 @@ from typing import Any
 
 import httpx
 
+from bench.sampler import percentile
 from services.payments.domain.liqpay import signed_form
 from services.payments.settings import PaymentsSettings
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def figures(latencies: list[float], elapsed: float, errors: dict[str, int]) -> dict[str, Any]:

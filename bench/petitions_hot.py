@@ -27,15 +27,12 @@ from typing import Any
 import httpx
 from pymongo import ASCENDING, AsyncMongoClient
 
+from bench.sampler import percentile
+
 GATEWAY = os.environ.get("HROMADA_GATEWAY_URL", "http://127.0.0.1:8000")
 SERVICE = os.environ.get("HROMADA_PETITIONS_URL", "http://127.0.0.1:8102")
 MONGO = os.environ.get("HROMADA_MONGO_URL", "mongodb://127.0.0.1:27017/")
 DB = "hromada_petitions"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def patiently(

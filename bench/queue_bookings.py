@@ -24,14 +24,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from bench.sampler import percentile
+
 SERVICE = "residence-registration"  # 15 minutes: one grid cell per booking
 ALL_DAY = {"opens": "00:00", "closes": "24:00"}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def patiently(call: Any) -> httpx.Response:

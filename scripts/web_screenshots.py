@@ -7,41 +7,16 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
-from playwright.sync_api import Error, Page, sync_playwright
+from playwright.sync_api import Page, sync_playwright
+
+from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS, visit
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "web" / "screenshots"
-CHROMIUM = os.environ.get("HROMADA_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 COUNCIL = "chernivtsi"
-
-
-def visit(page: Page, path: str, patience_s: float = 90.0) -> None:
-    """`page.goto`, again while someone restarts the gateway or the web app (shared stacks)."""
-    deadline = time.monotonic() + patience_s
-    while True:
-        try:
-            answer = page.goto(path)
-        except Error as exc:
-            if "ERR_CONNECTION" not in str(exc) or time.monotonic() > deadline:
-                raise
-        else:
-            if answer is None or answer.status not in (502, 503) or time.monotonic() > deadline:
-                return
-        time.sleep(1.0)
 
 
 def sign_in(page: Page, role: str, sub: str) -> None:
@@ -125,14 +100,14 @@ def main() -> None:
         ):
             with tempfile.TemporaryDirectory(prefix="hromada-screens-") as profile:
                 context = driver.chromium.launch_persistent_context(
-                    profile, executable_path=CHROMIUM, args=ARGS, headless=True,
+                    profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
                     base_url=args.gateway, viewport=viewport, locale="uk-UA",
                 )  # fmt: skip
                 flow(context.pages[0] if context.pages else context.new_page(), run)
                 context.close()
         with tempfile.TemporaryDirectory(prefix="hromada-screens-") as profile:
             phone = driver.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=ARGS, headless=True,
+                profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
                 base_url=args.gateway, viewport={"width": 390, "height": 844},
                 device_scale_factor=2, is_mobile=True, has_touch=True, locale="uk-UA",
             )  # fmt: skip

@@ -13,19 +13,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
+from tests.browser.pages import CHROMIUM, CHROMIUM_ARGS
 from tests.stack import Gateway, stack_status
 
-CHROMIUM = os.environ.get("HROMADA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NEEDED = ("gateway", "web", "appeals", "petitions", "budget", "queue", "payments")
 
 

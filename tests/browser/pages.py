@@ -1,12 +1,25 @@
-"""Steps the browser tests share: opening a page while other engineers restart components of
-the shared stack, and signing in through the dev sign-in page."""
+"""Steps the browser tests and `make screenshots` share: Debian's Chromium and how to start it,
+opening a page while components of the shared stack restart, and the dev sign-in page."""
 
 from __future__ import annotations
 
+import os
 import time
 
 from playwright.sync_api import Error, Page
 
+CHROMIUM = os.environ.get("HROMADA_CHROMIUM", "/usr/bin/chromium")
+# No background traffic: this machine's closed network refuses it, many connections at a time.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PATIENCE_S = 90.0
 RESTARTING = (502, 503)
 
