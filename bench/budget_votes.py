@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import statistics
@@ -25,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvloop
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from pymongo import AsyncMongoClient
 
+from bench.rawhttp import RawClient, TransportError
 from bench.sampler import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,19 +164,13 @@ async def run(
 ) -> dict[str, Any]:
     """`votes_to`: send the votes straight to this URL (the budget service itself, to tell its
     capacity from the gateway's); the set-up always goes through the gateway."""
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(base_url=gateway, timeout=30.0) as setup:
         slug, cycle_id, ids = await prepare(setup, projects, votes_per_voter)
     target = votes_to or gateway
-    # One single-connection client per worker: a shared httpx pool of 64 connections costs
-    # more CPU in its own bookkeeping than the requests do, and the bench would measure itself.
-    async with contextlib.AsyncExitStack() as stack:
-        clients = [
-            await stack.enter_async_context(
-                httpx.AsyncClient(base_url=target, timeout=30.0, limits=limits)
-            )
-            for _ in range(concurrency)
-        ]
+    # One connection per worker on the lean client (bench/rawhttp.py): httpx's own bookkeeping
+    # costs more CPU than the requests do, and the bench would measure itself.
+    clients = [RawClient(target) for _ in range(concurrency)]
+    try:
         minter = Minter()
         run_id = uuid.uuid4().hex[:8]
         tokens = [
@@ -200,7 +195,7 @@ async def run(
         statuses: dict[str, int] = {}
         deadline = time.perf_counter() + duration_s
 
-        async def client(http: httpx.AsyncClient) -> None:
+        async def client(http: RawClient) -> None:
             for token, choices in ballots:
                 for project_id in choices:
                     if time.perf_counter() > deadline:
@@ -213,14 +208,17 @@ async def run(
                             headers={"Authorization": f"Bearer {token}"},
                         )
                         key = str(r.status_code)
-                    except httpx.HTTPError as exc:
-                        key = type(exc).__name__
+                    except TransportError as exc:
+                        key = str(exc)
                     latencies.append(time.perf_counter() - start)
                     statuses[key] = statuses.get(key, 0) + 1
 
         began = time.perf_counter()
         await asyncio.gather(*(client(http) for http in clients))
         elapsed = time.perf_counter() - began
+    finally:
+        for http in clients:
+            await http.aclose()
     accepted = statuses.get("201", 0)
     refused_as_expected = statuses.get("409", 0)
     errors = {k: v for k, v in statuses.items() if k not in ("201", "409")}
@@ -263,7 +261,7 @@ def main() -> None:
         "--votes-to", default=None, help="e.g. http://127.0.0.1:8103: bypass the gateway"
     )
     args = parser.parse_args()
-    report = asyncio.run(
+    report = uvloop.run(
         run(
             args.duration,
             args.concurrency,

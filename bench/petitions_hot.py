@@ -25,8 +25,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import uvloop
 from pymongo import ASCENDING, AsyncMongoClient
 
+from bench.rawhttp import RawClient, TransportError
 from bench.sampler import percentile
 
 GATEWAY = os.environ.get("HROMADA_GATEWAY_URL", "http://127.0.0.1:8000")
@@ -113,36 +115,33 @@ async def sign_for(
     accepted = 0
     todo = iter(tokens)
     stop_at = time.perf_counter() + duration
-    # One client per 8 workers: one httpx pool shared by 64 workers costs the load generator
-    # more CPU than the requests themselves on this 2-core machine.
-    clients = [
-        httpx.AsyncClient(base_url=base_url, timeout=30.0) for _ in range(-(-concurrency // 8))
-    ]
 
-    async def worker(http: httpx.AsyncClient) -> None:
+    async def worker() -> None:
         nonlocal accepted
-        for token in todo:
-            if time.perf_counter() >= stop_at:
-                return
-            start = time.perf_counter()
-            try:
-                r = await http.post(path, headers={"Authorization": f"Bearer {token}"})
-            except httpx.HTTPError as exc:
-                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
-                await asyncio.sleep(0.5)  # the gateway restarting: don't burn every token
-                continue
-            latencies.append(time.perf_counter() - start)
-            if r.status_code == 201:
-                accepted += 1
-            else:
-                errors[str(r.status_code)] = errors.get(str(r.status_code), 0) + 1
+        # One connection per worker on the lean client (bench/rawhttp.py): httpx took half a
+        # core of this 2-core machine, more than the gateway it was measuring.
+        http = RawClient(base_url)
+        try:
+            for token in todo:
+                if time.perf_counter() >= stop_at:
+                    return
+                start = time.perf_counter()
+                try:
+                    r = await http.post(path, headers={"Authorization": f"Bearer {token}"})
+                except TransportError as exc:
+                    errors[str(exc)] = errors.get(str(exc), 0) + 1
+                    await asyncio.sleep(0.5)  # the gateway restarting: don't burn every token
+                    continue
+                latencies.append(time.perf_counter() - start)
+                if r.status_code == 201:
+                    accepted += 1
+                else:
+                    errors[str(r.status_code)] = errors.get(str(r.status_code), 0) + 1
+        finally:
+            await http.aclose()
 
     began = time.perf_counter()
-    try:
-        await asyncio.gather(*(worker(clients[i // 8]) for i in range(concurrency)))
-    finally:
-        for client in clients:
-            await client.aclose()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - began
     return {
         "elapsed_s": round(elapsed, 1),
@@ -282,7 +281,7 @@ def main() -> None:
         "--service-seconds", type=float, default=10.0, help="signing without the gateway; 0: skip"
     )
     args = parser.parse_args()
-    report = asyncio.run(
+    report = uvloop.run(
         run(
             args.duration,
             args.concurrency,

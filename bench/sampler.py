@@ -29,6 +29,8 @@ def percentile(values: list[float], q: float) -> float:
 
 # Every sampler made in this process, newest last: bench/run.py prints progress from it.
 LIVE: list[Sampler] = []
+# The (sampler, match) pairs `recording` has active: bench/rawhttp.RawClient feeds them too.
+RECORDERS: list[tuple[Sampler, Callable[[Any], bool]]] = []
 
 
 @dataclass
@@ -148,7 +150,9 @@ def recording(sampler: Sampler, match: Callable[[httpx.Request], bool]) -> Itera
         return response
 
     httpx.AsyncClient.send = send  # type: ignore[method-assign]
+    RECORDERS.append((sampler, match))
     try:
         yield sampler
     finally:
         httpx.AsyncClient.send = original  # type: ignore[method-assign]
+        RECORDERS.remove((sampler, match))

@@ -1,13 +1,16 @@
 """The bench harness's own arithmetic: samples -> figures and series, the httpx recording
-filter, HTTP framing of the raw GET client, ceilings and targets in the report (no I/O)."""
+filter, HTTP framing of the raw client, ceilings and targets in the report (no I/O but one
+loopback socket for the raw client's round trip)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
+import pytest
 
-from bench.rawhttp import _read_answer
+from bench.rawhttp import RawClient, TransportError, _read_answer
 from bench.report import with_ceiling
 from bench.sampler import Sampler, path_match, percentile, recording
 
@@ -61,8 +64,49 @@ async def test_raw_client_reads_content_length_and_chunked_answers() -> None:
         b"HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n"
         b"Connection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
     )
-    assert await _read_answer(reader) == (200, True)
-    assert await _read_answer(reader) == (503, False)
+    assert await _read_answer(reader) == (200, True, b"ok")
+    assert await _read_answer(reader) == (503, False, b"abc")
+
+
+async def test_raw_client_posts_json_and_make_bench_records_it() -> None:
+    received: list[bytes] = []
+
+    async def server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        received.append(head + await reader.readexactly(length))
+        writer.write(b'HTTP/1.1 201 Created\r\nContent-Length: 11\r\n\r\n{"id": "x"}')
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(server, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    sampler = Sampler(ok=(201,))
+    client = RawClient(f"http://127.0.0.1:{port}")
+    try:
+        with recording(sampler, path_match("POST", f"http://127.0.0.1:{port}", "/votes")):
+            r = await client.post("/c/votes", json={"project_id": "p"}, headers={"X-A": "1"})
+    finally:
+        await client.aclose()
+        listener.close()
+    assert (r.status_code, r.json()) == (201, {"id": "x"})
+    head, _, body = received[0].partition(b"\r\n\r\n")
+    assert head.startswith(b"POST /c/votes HTTP/1.1") and b"X-A: 1" in head
+    assert json.loads(body) == {"project_id": "p"}
+    assert sampler.figures()["ops"] == 1
+
+
+async def test_raw_client_turns_a_refused_connection_into_a_transport_error() -> None:
+    listener = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    listener.close()
+    await listener.wait_closed()
+    sampler = Sampler(ok=(201,))
+    client = RawClient(f"http://127.0.0.1:{port}")
+    with recording(sampler, path_match("POST", f"http://127.0.0.1:{port}", "/votes")):
+        with pytest.raises(TransportError):
+            await client.post("/votes", json={})
+    assert sampler.figures()["errors"] == 1
 
 
 def test_ratio_is_against_the_scenario_own_ceiling_when_it_has_one() -> None:
