@@ -103,9 +103,9 @@ async def test_raw_client_turns_a_refused_connection_into_a_transport_error() ->
     await listener.wait_closed()
     sampler = Sampler(ok=(201,))
     client = RawClient(f"http://127.0.0.1:{port}")
-    with recording(sampler, path_match("POST", f"http://127.0.0.1:{port}", "/votes")):
-        with pytest.raises(TransportError):
-            await client.post("/votes", json={})
+    match = path_match("POST", f"http://127.0.0.1:{port}", "/votes")
+    with recording(sampler, match), pytest.raises(TransportError):
+        await client.post("/votes", json={})
     assert sampler.figures()["errors"] == 1
 
 
