@@ -26,8 +26,9 @@ import httpx
 from pymongo import MongoClient
 
 from bench.sampler import percentile
-from services.appeals.listing import due_day
-from services.appeals.repository import BACKFILL, DUE_DAYS, MIGRATIONS
+from services.appeals.due_calendar import DUE_DAYS, DUE_SPANS
+from services.appeals.listing import due_day, due_span
+from services.appeals.repository import BACKFILL, MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 TENANT = "chernivtsi"
@@ -87,6 +88,7 @@ def seed(client: MongoClient, count: int, spread_days: int = 90) -> float:
                 "received_at": received,
                 "due_at": due,
                 "due_day": due_day(due),  # as the service stores it (listing.due_day)
+                "due_span": due_span(due_day(due)),
                 "status": status,
                 "priority": rng.random() < 0.05,
                 "department": rng.choice(DEPARTMENTS) if status != "registered" else None,
@@ -105,11 +107,23 @@ def seed(client: MongoClient, count: int, spread_days: int = 90) -> float:
             batch = []
     if batch:
         collection.insert_many(batch, ordered=False)
-    # The service's marker of each due day in use (repository.DUE_DAYS), as `add` writes them.
+    # The service's markers of each due day and span in use (due_calendar.py), as `add`
+    # writes them.
     days = client[DB][DUE_DAYS]
     days.drop()
     days.insert_many(
-        [{"_id": f"{TENANT}|{day}", "tenant": TENANT, "day": day} for day in sorted(days_used)]
+        [
+            {"_id": f"{TENANT}|{day}", "tenant": TENANT, "day": day, "span": due_span(day)}
+            for day in sorted(days_used)
+        ]
+    )
+    spans = client[DB][DUE_SPANS]
+    spans.drop()
+    spans.insert_many(
+        [
+            {"_id": f"{TENANT}|{span}", "tenant": TENANT, "span": span}
+            for span in sorted({due_span(day) for day in days_used})
+        ]
     )
     # Seeded in the current shape: the service need not backfill (a read of every appeal).
     client[DB][MIGRATIONS].replace_one({"_id": BACKFILL}, {"_id": BACKFILL}, upsert=True)

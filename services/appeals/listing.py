@@ -9,13 +9,16 @@ council's appeals by due date" read and sorted every appeal the council has (sec
 100,000). Each appeal carries `due_day` (days since the epoch of `due_at`, UTC) and each day in
 use has a marker (`due_days`); a page then reads the days in order, each an indexed equality
 read of a few dozen appeals, until it is full. Selective lists (one citizen's, one assignee's)
-read their few matches directly instead, and so does a walk that finds its matches too thin.
+read their few matches directly instead; a walk that finds its matches too thin for days goes
+on by 32-day spans (`due_span`), read the same way. Which days and spans are in use:
+due_calendar.py.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +36,26 @@ def due_day(due_at: datetime) -> int:
     """The bucket a list walks by: whole UTC days since the epoch (monotonic in `due_at`)."""
     aware = due_at if due_at.tzinfo else due_at.replace(tzinfo=UTC)
     return (aware - _EPOCH).days
+
+
+DAYS_PER_SPAN = 32
+
+
+def due_span(day: int) -> int:
+    """The coarser bucket: DAYS_PER_SPAN consecutive due days (monotonic in the day). Thin
+    matches are read a span at a time instead of a day at a time."""
+    return day // DAYS_PER_SPAN
+
+
+def next_batch(size: int, found: int, read: int, limit: int) -> int:
+    """How many days (or spans) a walk should read next, having `found` matches in `read` of
+    them: enough to fill the page at the density seen so far, with a quarter more for the
+    unevenness of days; four times as many as last time while nothing matched (an empty day
+    says little, and each round is a wait). The caller caps it (and a day walk that would need
+    more than its cap turns to spans)."""
+    if found == 0 or read == 0:
+        return size * 4
+    return max(1, math.ceil((limit - found) / (found / read) * 1.25))
 
 
 @dataclass(frozen=True)

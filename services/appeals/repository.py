@@ -4,7 +4,7 @@ ONE single-document update, guarded by the version that was read (optimistic con
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +16,8 @@ from chassis.mongo import TenantRepository, next_sequence
 from chassis.write_guard import DocumentLocks
 from services.appeals.domain import OPEN_STATUSES, Appeal
 from services.appeals.domain.similarity import REPEAT_WINDOW, EarlierAppeal
-from services.appeals.listing import LIST_SORT, DayWalk, due_day
+from services.appeals.due_calendar import CalendarView, DueCalendar, within
+from services.appeals.listing import LIST_SORT, DayWalk, due_day, due_span, next_batch
 
 # Never rewritten by a change: the identity and what the citizen filed.
 _IMMUTABLE = {"id", "tenant", "number", "citizen_sub", "received_at", "audit", "version"}
@@ -30,13 +31,16 @@ class NumberTaken(Exception):
 RECENT_BY_CITIZEN = "recent_by_citizen"
 MAX_RECENT = 50
 MIGRATIONS = "migrations"
-BACKFILL = "appeals.backfill.v2"  # priority, clock_pending, due_day
-DUE_DAYS = "due_days"  # one marker per (council, due day) in use: what a list walks
-# Days read at once while walking: one first (a busy council's first page fills from it), then
-# twice as many each round while the days are thin.
+BACKFILL = "appeals.backfill.v3"  # priority, clock_pending, due_day, due_span
+DAY_READ_FIELDS = [
+    (field, ASCENDING)
+    for field in ("due_day", "due_span", "priority", "status", "department", "subject_tokens")
+]
+# Days (or spans) read at once while walking: one first (a busy council's first page fills
+# from it), then twice as many each round while they are thin.
 MAX_DAY_BATCH = 16
 # A walk that has read this many days without filling its page is a selective list after all
-# (few matches spread thin): reading the matches directly is cheaper from there.
+# (few matches spread thin): it goes on a 32-day span at a time.
 MAX_DAYS_WALKED = 16
 
 
@@ -46,7 +50,7 @@ class AppealRepository(TenantRepository):
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         super().__init__(db)
         self._number_locks = DocumentLocks()
-        self._marked_days: set[tuple[str, int]] = set()  # markers this process has written
+        self.calendar = DueCalendar(self.db)
 
     async def ensure_indexes(self) -> None:
         tenant = ("tenant", ASCENDING)
@@ -57,8 +61,13 @@ class AppealRepository(TenantRepository):
         await self.collection.create_index([tenant, ("due_at", ASCENDING)])
         await self.collection.create_index([tenant, *LIST_SORT])
         await self.collection.create_index([tenant, ("status", ASCENDING), *LIST_SORT])
-        await self.collection.create_index([tenant, ("due_day", ASCENDING)])
-        await self.db[DUE_DAYS].create_index([tenant, ("day", ASCENDING)])
+        # What a day of the walk reads by: the day and the filters' equalities. On FerretDB
+        # over PostgreSQL its GIN twin (deploy/local/postgres/gin-mirror.sql) matches any
+        # subset of these fields at once, so a day's read touches only the matching appeals
+        # (measured: 55 rows instead of the day's 1,100 for the priority segment).
+        await self.collection.create_index([tenant, *DAY_READ_FIELDS])
+        await self.collection.create_index([tenant, ("assignee", ASCENDING), *LIST_SORT])
+        await self.calendar.ensure_indexes()
         # The statutory clock looks across councils (a system job): no tenant prefix here.
         await self.collection.create_index([("clock_pending", ASCENDING), ("due_at", ASCENDING)])
         await self._backfill_once()
@@ -77,13 +86,16 @@ class AppealRepository(TenantRepository):
         await self.collection.update_many(
             {"clock_pending": {"$exists": False}}, {"$set": {"clock_pending": True}}
         )
-        # Appeals stored before lists walked by day get their day and its marker.
+        # Appeals stored before lists walked by day and span get them, and their markers.
         async for doc in self.collection.find(
-            {"due_day": {"$exists": False}}, {"tenant": 1, "due_at": 1}
+            {"due_span": {"$exists": False}}, {"tenant": 1, "due_at": 1}
         ):
             day = due_day(doc["due_at"])
-            await self.collection.update_one({"_id": doc["_id"]}, {"$set": {"due_day": day}})
-            await self._mark_day(doc["tenant"], day)
+            await self.calendar.mark(doc["tenant"], day)
+            await self.collection.update_one(
+                {"_id": doc["_id"]}, {"$set": {"due_day": day, "due_span": due_span(day)}}
+            )
+        await self.calendar.add_spans_to_old_markers()
         await done.update_one({"_id": BACKFILL}, {"$set": {"at": datetime.now(UTC)}}, upsert=True)
 
     async def next_number_seq(self, tenant: str, year: int) -> int:
@@ -96,8 +108,9 @@ class AppealRepository(TenantRepository):
     async def add(self, appeal: Appeal, outbox: list[dict[str, Any]]) -> None:
         doc = asdict(appeal)
         doc["_id"] = doc.pop("id")
-        doc.update(version=1, outbox=outbox, due_day=due_day(appeal.due_at))
-        await self._mark_day(appeal.tenant, doc["due_day"])  # before the appeal: never unlisted
+        day = due_day(appeal.due_at)
+        doc.update(version=1, outbox=outbox, due_day=day, due_span=due_span(day))
+        await self.calendar.mark(appeal.tenant, day)  # before the appeal: never unlisted
         try:
             await self.collection.insert_one(doc)
         except DuplicateKeyError as exc:
@@ -136,8 +149,9 @@ class AppealRepository(TenantRepository):
         """Store the changed appeal, append its audit entry and events, in one update that
         applies only if nobody changed the appeal since it was read. False on a conflict."""
         fields = {k: v for k, v in asdict(appeal).items() if k not in _IMMUTABLE}
-        fields["due_day"] = due_day(appeal.due_at)  # an extension moves it to a later day
-        await self._mark_day(appeal.tenant, fields["due_day"])
+        day = due_day(appeal.due_at)  # an extension moves it to a later day
+        fields.update(due_day=day, due_span=due_span(day))
+        await self.calendar.mark(appeal.tenant, day)
         update: dict[str, Any] = {
             "$set": {**fields, "version": appeal.version + 1},
             "$push": {"audit": audit_entry},
@@ -171,65 +185,79 @@ class AppealRepository(TenantRepository):
         walking due days when `walk` says so (see listing.py), else read directly."""
         if walk is None:
             return await self._read(query, limit)
-        days = await self._days_in_use(query["tenant"])
+        calendar = self.calendar.view(query["tenant"])
         page: list[dict[str, Any]] = []
         for n, priority in enumerate(walk.segments):
-            start = walk.start_day if n == 0 else None
-            todo = [
-                d
-                for d in days
-                if (start is None or d >= start) and (walk.until_day is None or d <= walk.until_day)
-            ]
-            page += await self._walk_segment(query, priority, todo, limit - len(page))
+            first_day = walk.start_day if n == 0 else None
+            walked = _Walk(query, priority, calendar, first_day, walk.until_day)
+            page += await self._walk_segment(walked, limit - len(page))
             if len(page) >= limit:
                 break
         return page
 
-    async def _walk_segment(
-        self, query: dict[str, Any], priority: bool, days: list[int], limit: int
-    ) -> list[dict[str, Any]]:
-        """Up to `limit` appeals of one priority, day by day. Matches spread thinner than
-        MAX_DAYS_WALKED days are few: those are read directly (`priority` pushed down too)."""
+    async def _walk_segment(self, walk: _Walk, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` appeals of one priority, in list order: day by day, and once the days
+        prove thin (MAX_DAYS_WALKED read without filling the page), span by span."""
         found: list[dict[str, Any]] = []
+        spans = await walk.calendar.spans(walk.first_day, walk.last_day)
         walked, batch_size = 0, 1
-        while walked < len(days):
-            if walked >= MAX_DAYS_WALKED:
-                return await self._read({**query, "priority": priority}, limit)
-            batch = days[walked : walked + batch_size]
-            walked += len(batch)
-            for docs in await asyncio.gather(*(self._day(query, priority, d) for d in batch)):
-                # Days in order; within a day, the list's own order.
-                found.extend(sorted(docs, key=lambda d: (d["due_at"], d["_id"])))
+        for n, span in enumerate(spans):
+            if walked >= MAX_DAYS_WALKED:  # thin: whole spans from here
+                rest = [(later, None) for later in spans[n:]]
+                return found + await self._walk_spans(walk, rest, limit - len(found))
+            days = await walk.calendar.days(span, walk.first_day, walk.last_day)
+            done = 0
+            while done < len(days) and walked < MAX_DAYS_WALKED:
+                batch = days[done : done + min(batch_size, MAX_DAY_BATCH, MAX_DAYS_WALKED - walked)]
+                done += len(batch)
+                walked += len(batch)
+                for docs in await asyncio.gather(*(self._day(walk, d) for d in batch)):
+                    found.extend(in_list_order(docs))
+                if len(found) >= limit:
+                    return found[:limit]
+                wanted = next_batch(batch_size, len(found), walked, limit)
+                if found and wanted > MAX_DAY_BATCH:
+                    walked = MAX_DAYS_WALKED  # too thin to fill the page from a few more days
+                # At most twice as many: one thin day (the council's first, say) must not
+                # make a busy council read a week of appeals for a page of twenty.
+                batch_size = min(wanted, batch_size * 2)
+            if done < len(days):  # thin: the rest of this span, then whole spans
+                rest = [(span, days[done]), *((later, None) for later in spans[n + 1 :])]
+                return found + await self._walk_spans(walk, rest, limit - len(found))
+        return found
+
+    async def _walk_spans(
+        self, walk: _Walk, spans: list[tuple[int, int | None]], limit: int
+    ) -> list[dict[str, Any]]:
+        """Whole spans in order; `(span, from_day)` skips the days of a span already walked."""
+        found: list[dict[str, Any]] = []
+        done, batch_size = 0, 1
+        while done < len(spans):
+            batch = spans[done : done + batch_size]
+            done += len(batch)
+            reads = await asyncio.gather(*(self._span(walk, span) for span, _ in batch))
+            for (_, from_day), docs in zip(batch, reads, strict=True):
+                first = walk.first_day if from_day is None else from_day
+                kept = [d for d in docs if within(d["due_day"], first, walk.last_day)]
+                found.extend(in_list_order(kept))
             if len(found) >= limit:
                 return found[:limit]
-            batch_size = min(batch_size * 2, MAX_DAY_BATCH)  # thin days: more at once
+            batch_size = min(next_batch(batch_size, len(found), done, limit), MAX_DAY_BATCH)
         return found
 
     async def _read(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
         cursor = self.collection.find(query, LIST_PROJECTION, sort=LIST_SORT, limit=limit)
         return [doc async for doc in cursor]
 
-    async def _day(self, query: dict[str, Any], priority: bool, day: int) -> list[dict[str, Any]]:
+    async def _day(self, walk: _Walk, day: int) -> list[dict[str, Any]]:
         # `priority` and `due_day` as top-level equalities: FerretDB pushes those down to SQL.
         # A filter's own `priority` is the same value (the walk skips the other segment).
-        narrowed = {**query, "priority": priority, "due_day": day}
+        narrowed = {**walk.query, "priority": walk.priority, "due_day": day}
         return [doc async for doc in self.collection.find(narrowed, LIST_PROJECTION)]
 
-    async def _days_in_use(self, tenant: str) -> list[int]:
-        cursor = self.db[DUE_DAYS].find({"tenant": tenant}, {"_id": 0, "day": 1})
-        return sorted({doc["day"] async for doc in cursor})
-
-    async def _mark_day(self, tenant: str, day: int) -> None:
-        """Insert the (council, day) marker once; a duplicate means it is there already."""
-        if (tenant, day) in self._marked_days:
-            return
-        try:
-            await self.db[DUE_DAYS].insert_one(
-                {"_id": f"{tenant}|{day}", "tenant": tenant, "day": day}
-            )
-        except DuplicateKeyError:
-            pass
-        self._marked_days.add((tenant, day))
+    async def _span(self, walk: _Walk, span: int) -> list[dict[str, Any]]:
+        narrowed = {**walk.query, "priority": walk.priority, "due_span": span}
+        return [doc async for doc in self.collection.find(narrowed, LIST_PROJECTION)]
 
     async def clock_candidates(self, until: datetime, limit: int) -> list[tuple[str, str]]:
         """Open appeals of every council due before `until`: the statutory clock checks these.
@@ -249,6 +277,22 @@ class AppealRepository(TenantRepository):
             limit=limit,
         )
         return [(d["tenant"], d["_id"]) async for d in cursor]
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """One priority segment of a list being walked: its query, calendar and day range."""
+
+    query: dict[str, Any]
+    priority: bool
+    calendar: CalendarView
+    first_day: int | None
+    last_day: int | None
+
+
+def in_list_order(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Within one day or span, the list's own order (the walk gives the order across them)."""
+    return sorted(docs, key=lambda d: (d["due_at"], d["_id"]))
 
 
 def to_appeal(doc: dict[str, Any]) -> Appeal:

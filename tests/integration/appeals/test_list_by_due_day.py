@@ -1,6 +1,7 @@
-"""Staff lists read day by day (listing.DayWalk) on the real database: every page, in every
-filter set, holds exactly what one sorted read of all the council's appeals would show, in the
-same order, across priorities, shared due days, cursors and extensions."""
+"""Staff lists read day by day and span by span (listing.DayWalk) on the real database: every
+page, in every filter set, holds exactly what one sorted read of all the council's appeals
+would show, in the same order, across priorities, shared due days, spans, cursors and
+extensions."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from chassis.auth import Principal
+from services.appeals import listing as listing_module
 from services.appeals import repository as repository_module
 from services.appeals.domain import OPEN_STATUSES, Appeal
 from services.appeals.domain.similarity import subject_tokens
@@ -99,22 +101,43 @@ FILTER_SETS = [
 ]
 
 
-@pytest.mark.parametrize("walk_limit", [64, 1], ids=["walking", "falling-back-to-one-read"])
+@pytest.mark.parametrize(
+    ("walk_limit", "day_batch", "span_days"),
+    [(64, 1000, 32), (1, 16, 32), (3, 16, 4), (16, 16, 32)],
+    ids=["by-days", "by-spans-after-one-day", "by-4-day-spans-mid-span", "as-configured"],
+)
 async def test_law_393_art_20_every_page_matches_one_sorted_read(
-    repo: AppealRepository, monkeypatch: pytest.MonkeyPatch, walk_limit: int
+    repo: AppealRepository,
+    monkeypatch: pytest.MonkeyPatch,
+    walk_limit: int,
+    day_batch: int,
+    span_days: int,
 ) -> None:
-    # walk_limit=1: a walk gives up after its first day, so the rest of each priority segment is read
-    # directly; either way the list must be the same.
+    # by-days: reads as many days at once as the page needs, never turning to spans.
+    # walk_limit=1: a walk turns to spans after its first day; with 4-day spans the turn comes
+    # in the middle of a span and the rest of the list crosses several spans. Either way the
+    # list must be the same.
     monkeypatch.setattr(repository_module, "MAX_DAYS_WALKED", walk_limit)
+    monkeypatch.setattr(repository_module, "MAX_DAY_BATCH", day_batch)
+    monkeypatch.setattr(listing_module, "DAYS_PER_SPAN", span_days)
     tenant, other = f"t{uuid.uuid4().hex[:8]}", f"t{uuid.uuid4().hex[:8]}"
     rng = random.Random(11)
     appeals = [appeal(tenant, n, rng) for n in range(45)]
     for a in [*appeals, *(appeal(other, 100 + n, rng) for n in range(10))]:
         await repo.add(a, outbox=[])
     cases = AppealUseCases(repo, "Europe/Kyiv", clock=lambda: NOW)  # type: ignore[arg-type]
+    spans_read: list[int] = []
+    read_span = repo._span
+
+    async def counting(walk: Any, span: int) -> list[dict[str, Any]]:
+        spans_read.append(span)
+        return await read_span(walk, span)
+
+    monkeypatch.setattr(repo, "_span", counting)
 
     for filters, keep in FILTER_SETS:
         assert await every_page(cases, tenant, filters) == expected(appeals, keep), filters
+    assert bool(spans_read) == (walk_limit < 64)  # the path under test was the one taken
 
 
 async def test_an_extension_moves_the_appeal_to_its_new_day(repo: AppealRepository) -> None:
@@ -136,3 +159,34 @@ async def test_an_extension_moves_the_appeal_to_its_new_day(repo: AppealReposito
     assert listed[-1] == moved.id
     stored = await repo.collection.find_one({"_id": moved.id})
     assert stored is not None and stored["due_day"] == due_day(moved.due_at)
+
+
+async def test_appeals_and_markers_of_older_versions_are_backfilled_once_and_listed() -> None:
+    settings = AppealsSettings()
+    mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_url, tz_aware=True)
+    db = mongo[f"test_backfill_{uuid.uuid4().hex[:8]}"]
+    try:
+        tenant = f"t{uuid.uuid4().hex[:8]}"
+        old = appeal(tenant, 1, random.Random(3))
+        stored = {k: v for k, v in vars(old).items() if k not in ("id", "priority")}
+        # As an older version stored it: no priority, clock, day or span; a day marker, no span.
+        stored.pop("clock_pending", None)
+        await db["appeals"].insert_one({"_id": old.id, **stored, "version": 1, "outbox": []})
+        day = due_day(old.due_at)
+        await db["due_days"].insert_one({"_id": f"{tenant}|{day}", "tenant": tenant, "day": day})
+
+        await AppealRepository(db).ensure_indexes()
+        repo = AppealRepository(db)  # a second replica starting: the marker says it is done
+        await repo.ensure_indexes()
+
+        doc = await db["appeals"].find_one({"_id": old.id})
+        assert doc is not None
+        assert (doc["priority"], doc["clock_pending"]) == (False, True)
+        assert (doc["due_day"], doc["due_span"]) == (day, listing_module.due_span(day))
+        marker = await db["due_days"].find_one({"_id": f"{tenant}|{day}"})
+        assert marker is not None and marker["span"] == listing_module.due_span(day)
+        cases = AppealUseCases(repo, "Europe/Kyiv", clock=lambda: NOW)  # type: ignore[arg-type]
+        assert await every_page(cases, tenant, ListFilters()) == [old.id]
+    finally:
+        await mongo.drop_database(db.name)
+        await mongo.close()
