@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import uvloop
+
 ROOT = Path(__file__).resolve().parents[1]
 STACK = [sys.executable, str(ROOT / "deploy/local/stack.py")]
 
@@ -128,7 +130,7 @@ def main() -> int:
         "load_before": [round(x, 2) for x in os.getloadavg()],
     }
     began = time.perf_counter()
-    result = asyncio.run(measure(seconds, ceiling_s, names))
+    result = uvloop.run(measure(seconds, ceiling_s, names))
     meta |= {
         "took_s": time.perf_counter() - began,
         "load_after": [round(x, 2) for x in os.getloadavg()],

@@ -203,7 +203,7 @@ class AppealRepository(TenantRepository):
         walked, batch_size = 0, 1
         for n, span in enumerate(spans):
             if walked >= MAX_DAYS_WALKED:  # thin: whole spans from here
-                rest = [(later, None) for later in spans[n:]]
+                rest: list[tuple[int, int | None]] = [(later, None) for later in spans[n:]]
                 return found + await self._walk_spans(walk, rest, limit - len(found))
             days = await walk.calendar.days(span, walk.first_day, walk.last_day)
             done = 0
