@@ -201,7 +201,7 @@ async def direct_insert_rate(
 async def run(
     duration: float = 60.0,
     concurrency: int = 64,
-    max_rate: int = 300,
+    max_rate: int = 450,
     ceiling_s: float = 5.0,
     settle_s: float = 2.0,
     service_s: float = 10.0,
@@ -274,7 +274,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument(
-        "--max-rate", type=int, default=300, help="citizens (tokens) per second of load"
+        "--max-rate", type=int, default=450, help="citizens (tokens) per second of load"
     )
     parser.add_argument("--ceiling-seconds", type=float, default=5.0)
     parser.add_argument(
