@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.security import (
+    BaseSecurity,
+    SASLPlaintext,
+    SASLScram256,
+    SASLScram512,
+)
 from opentelemetry.trace import TracerProvider
 
 from chassis.background import cancelling
@@ -17,9 +24,30 @@ from chassis.settings import ServiceSettings
 log = get_logger("chassis.kafka")
 
 
+SASL = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
+
+
+def kafka_security(settings: ServiceSettings) -> BaseSecurity | None:
+    """TLS and the SASL login the settings ask for; None for the local stack's PLAINTEXT.
+    A SASL protocol without a username is a deployment mistake, refused at start-up."""
+    protocol = settings.kafka_security_protocol
+    if protocol == "PLAINTEXT":
+        return None
+    tls = protocol in ("SSL", "SASL_SSL")
+    context = ssl.create_default_context(cafile=settings.kafka_ssl_cafile) if tls else None
+    if protocol == "SSL":
+        return BaseSecurity(ssl_context=context, use_ssl=True)
+    if not settings.kafka_sasl_username:
+        raise ValueError(f"kafka_security_protocol={protocol} needs kafka_sasl_username")
+    login = SASL[settings.kafka_sasl_mechanism]
+    password = settings.kafka_sasl_password.get_secret_value()
+    return login(settings.kafka_sasl_username, password, ssl_context=context, use_ssl=tls)
+
+
 def create_broker(settings: ServiceSettings, tracer_provider: TracerProvider | None) -> KafkaBroker:
     return KafkaBroker(
         settings.kafka_bootstrap,
+        security=kafka_security(settings),
         client_id=settings.service_name,
         acks="all",
         enable_idempotence=True,

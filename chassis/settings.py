@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -37,6 +38,14 @@ class ServiceSettings(BaseSettings):
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_publish_timeout_s: float = 10.0
+    # A production cluster (Strimzi, MSK, Confluent) wants TLS and a SASL login; PLAINTEXT is
+    # the local stack. With TLS the server's certificate is checked against the system CAs or
+    # `kafka_ssl_cafile` (a cluster's own CA).
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr = SecretStr("")
+    kafka_ssl_cafile: str | None = None
 
     s3_endpoint: str = "127.0.0.1:9000"
     s3_access_key: str = ""

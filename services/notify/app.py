@@ -47,7 +47,14 @@ def create_app(settings: NotifySettings | None = None) -> Litestar:
     providers_http = httpx.AsyncClient(timeout=settings.provider_timeout_s)
     channels: dict[str, Channel] = {
         "email": EmailChannel(
-            settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_s
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.mail_from,
+            settings.smtp_timeout_s,
+            tls=settings.smtp_tls,
+            login=(settings.smtp_username, settings.smtp_password.get_secret_value())
+            if settings.smtp_username
+            else None,
         ),
         "sms": SmsChannel(
             [SmsProvider(p.name, p.url, p.api_key) for p in settings.sms_providers],

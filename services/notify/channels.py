@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
+import ssl
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -75,11 +76,40 @@ class EmailChannel:
 
     name = "email"
 
-    def __init__(self, host: str, port: int, sender: str, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        timeout_s: float = 10.0,
+        tls: str = "none",
+        login: tuple[str, str] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.sender = sender
         self.timeout_s = timeout_s
+        self.tls = tls  # "none" | "starttls" | "implicit"
+        self.login = login
+
+    def _connect(self) -> smtplib.SMTP:
+        """A connection as the relay wants it: TLS from the start or upgraded (the server's
+        certificate checked against the system CAs), then the login if there is one."""
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if self.tls == "implicit":
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout_s, context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)
+        try:
+            if self.tls == "starttls":
+                smtp.starttls(context=context)
+            if self.login is not None:
+                smtp.login(*self.login)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
     def build(self, message: OutgoingMessage) -> EmailMessage:
         email = EmailMessage()
@@ -93,7 +123,7 @@ class EmailChannel:
         return email
 
     def _send_blocking(self, message: OutgoingMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
+        with self._connect() as smtp:
             smtp.send_message(self.build(message))
 
     async def send(self, message: OutgoingMessage) -> None:
@@ -105,7 +135,7 @@ class EmailChannel:
     def _send_many_blocking(self, messages: Sequence[OutgoingMessage]) -> list[str | None]:
         errors: list[str | None] = []
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
+            with self._connect() as smtp:
                 for message in messages:
                     try:
                         smtp.send_message(self.build(message))

@@ -1,6 +1,8 @@
 """Notify settings (env prefix HROMADA_NOTIFY_, shared HROMADA_ fallback)."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
@@ -32,6 +34,11 @@ class NotifySettings(ServiceSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_timeout_s: float = 10.0
+    # A real relay (the council's mail server, SES, Mailgun) wants TLS and a login: "starttls"
+    # on port 587, "implicit" on 465; "none" is the local stack's sink.
+    smtp_tls: Literal["none", "starttls", "implicit"] = "none"
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
     mail_from: str = "Громада / Hromada <noreply@hromada.local>"
     message_id_domain: str = "hromada.local"
     default_timezone: str = "Europe/Kyiv"
