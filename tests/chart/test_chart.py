@@ -96,8 +96,10 @@ def test_every_component_and_nothing_else_is_rendered(default_docs: list[Manifes
         "queue",
         "payments",
         "notify",
+        "web",
+        "bot",
     }
-    assert len(of_kind(default_docs, "Job")) == 7  # one init Job each
+    assert len(of_kind(default_docs, "Job")) == 7  # one init Job each, none for web and bot
     assert of_kind(default_docs, "Secret") == []
 
 
@@ -124,18 +126,46 @@ def test_the_gateway_finds_every_service_in_the_cluster(default_docs: list[Manif
     assert config["data"]["HROMADA_GATEWAY_HOST"] == "0.0.0.0"
 
 
-def test_web_and_bot_render_only_when_enabled() -> None:
-    docs = render(sets=("components.bot.enabled=true",))
-    bot = deployment(docs, "bot")["spec"]["template"]["spec"]["containers"][0]
-    assert bot["command"] == ["python", "-m", "bot"]
-    assert "HROMADA_BOT_PORT" in {
-        k
-        for cm in of_kind(docs, "ConfigMap")
-        if cm["metadata"]["name"].endswith("bot")
-        for k in cm["data"]
+def test_web_and_bot_reach_the_suite_through_the_gateway(default_docs: list[Manifest]) -> None:
+    config = {
+        cm["metadata"]["name"].removeprefix("hromada-"): cm["data"]
+        for cm in of_kind(default_docs, "ConfigMap")
     }
+    assert config["gateway"]["HROMADA_GATEWAY_WEB_URL"] == "http://hromada-web:80"
+    assert config["gateway"]["HROMADA_GATEWAY_BOT_URL"] == "http://hromada-bot:80"
+    assert config["web"]["HROMADA_WEB_GATEWAY_URL"] == "http://hromada-gateway:80"
+    assert config["bot"]["HROMADA_BOT_GATEWAY_URL"] == "http://hromada-gateway:80"
+    assert config["web"]["HROMADA_WEB_OIDC_REDIRECT_URL"] == (
+        "https://hromada.example.org/app/sign-in/callback"
+    )
+    assert config["bot"]["HROMADA_BOT_WEBHOOK_PUBLIC_URL"] == "https://hromada.example.org"
+    web = deployment(default_docs, "web")["spec"]["template"]["spec"]["containers"][0]
+    secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in web["env"] if "valueFrom" in e}
+    assert secrets["HROMADA_WEB_SESSION_SECRET"] == {"name": "hromada-web", "key": "session-secret"}
+    # The gateway's network policy lets them in besides the Ingress controller.
+    policy = next(
+        p
+        for p in of_kind(default_docs, "NetworkPolicy")
+        if p["metadata"]["name"].endswith("gateway")
+    )
+    callers = {
+        f["podSelector"]["matchLabels"]["app.kubernetes.io/component"]
+        for f in policy["spec"]["ingress"][0]["from"]
+        if "podSelector" in f
+    }
+    assert callers == {"web", "bot"}
+
+
+def test_web_and_bot_can_be_left_out() -> None:
+    docs = render(sets=("components.bot.enabled=false", "components.web.enabled=false"))
+    assert not any(
+        d["metadata"]["name"].endswith(("bot", "web")) for d in of_kind(docs, "Deployment")
+    )
+    gateway = next(
+        cm for cm in of_kind(docs, "ConfigMap") if cm["metadata"]["name"].endswith("gateway")
+    )
+    assert "HROMADA_GATEWAY_WEB_URL" not in gateway["data"]
     assert not any(j["metadata"]["name"].endswith("bot") for j in of_kind(docs, "Job"))
-    assert not any(d["metadata"]["name"].endswith("web") for d in of_kind(docs, "Deployment"))
 
 
 def test_without_autoscaling_the_replicas_come_from_values() -> None:
@@ -335,4 +365,4 @@ def test_the_install_notes_render(tmp_path: Path, sets: tuple[str, ...], expecte
     text = yaml.safe_load(notes)["notes"]
     assert expected in text
     assert "  - notify: hromada-notify" in text
-    assert "web" not in text
+    assert "  - web: hromada-web" in text

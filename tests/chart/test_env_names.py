@@ -19,10 +19,15 @@ NOT_SETTINGS = {"HROMADA_GATEWAY_URL", "HROMADA_TOKEN", "HROMADA_SERVICE"}
 NAME = re.compile(r"\bHROMADA_[A-Z0-9_]*[A-Z0-9]\b")
 
 
+# Components outside `hromada init` (they keep no schema of their own to prepare).
+FRONTENDS = {"web": ("web.settings", "WebSettings"), "bot": ("bot.settings", "BotSettings")}
+
+
 def settings_classes() -> dict[str, type[BaseSettings]]:
+    places = {name: (c.settings_module, c.settings_class) for name, c in COMPONENTS.items()}
     return {
-        name: getattr(importlib.import_module(c.settings_module), c.settings_class)
-        for name, c in COMPONENTS.items()
+        name: getattr(importlib.import_module(module), cls)
+        for name, (module, cls) in (places | FRONTENDS).items()
     }
 
 

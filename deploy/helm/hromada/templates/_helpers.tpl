@@ -95,12 +95,24 @@ credential: those go through secretEnv (a Secret's key), never through a ConfigM
 {{- $_ := set $env (printf "%sHOST" $prefix) "0.0.0.0" -}}
 {{- $_ := set $env (printf "%sPORT" $prefix) (toString .c.port) -}}
 {{- if eq .name "gateway" -}}
-{{- range $svc := list "appeals" "petitions" "budget" "queue" "payments" "notify" -}}
+{{- range $svc := list "appeals" "petitions" "budget" "queue" "payments" "notify" "bot" "web" -}}
 {{- if (include "hromada.component" (dict "root" $root "name" $svc) | fromYaml).enabled -}}
 {{- $url := printf "http://%s:%v" (include "hromada.componentName" (dict "root" $root "name" $svc)) $root.Values.service.port -}}
 {{- $_ := set $env (printf "HROMADA_GATEWAY_%s_URL" (upper $svc)) $url -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+{{- if has .name (list "web" "bot") -}}
+{{- /* Both reach the suite only through the public API, over the cluster's network. */ -}}
+{{- $gateway := printf "http://%s:%v" (include "hromada.componentName" (dict "root" $root "name" "gateway")) $root.Values.service.port -}}
+{{- $_ := set $env (printf "%sGATEWAY_URL" $prefix) $gateway -}}
+{{- end -}}
+{{- if eq .name "web" -}}
+{{- $_ := set $env "HROMADA_WEB_OIDC_REDIRECT_URL" (printf "%s/app/sign-in/callback" $root.Values.publicUrl) -}}
+{{- end -}}
+{{- if eq .name "bot" -}}
+{{- $_ := set $env "HROMADA_BOT_WEBHOOK_PUBLIC_URL" $root.Values.publicUrl -}}
+{{- $_ := set $env "HROMADA_BOT_CABINET_URL" (printf "%s/app" $root.Values.publicUrl) -}}
 {{- end -}}
 {{- if eq .name "payments" -}}
 {{- $_ := set $env "HROMADA_PAYMENTS_QUEUE_URL" (printf "http://%s:%v" (include "hromada.componentName" (dict "root" $root "name" "queue")) $root.Values.service.port) -}}
