@@ -28,6 +28,10 @@ def register_subscribers(
             db,
             broker,
             handlers={t.event_type: use_cases.handle for t in topic_triggers},
+            # One send at a time: a send cut by a crash is resent (same Message-ID), so the
+            # sends in flight when the process dies are the duplicates a resident may see;
+            # concurrent sends would multiply them (seen in the kill-mid-burst test).
+            max_concurrency=1,
         )
         consumer.register()
         consumers.append(consumer)
