@@ -10,7 +10,8 @@ import asyncio
 import base64
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,54 @@ def _peek_header(token: str) -> dict[str, Any]:
     return header
 
 
+class VerifiedTokens:
+    """Tokens this process verified already -> their `Principal`, so a caller sending the same
+    token on every request pays for one RSA verification, not one per request (profiled: the
+    largest single cost of an authenticated GET at the gateway and again at the service).
+
+    Keyed by the exact token string: a token that differs in any byte misses and is verified
+    in full. An entry is served only before the token's own `exp` (no leeway) and at most
+    `max_age_s` after it was verified; the least recently used entry goes first when full.
+    Only successes are kept; a bad token is rejected in full every time.
+    """
+
+    def __init__(
+        self,
+        max_entries: int = 4096,
+        max_age_s: float = 60.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.max_entries = max_entries
+        self.max_age_s = max_age_s
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        until, principal = entry
+        if self._clock() >= until:
+            del self._entries[token]
+            return None
+        self._entries.move_to_end(token)
+        return principal
+
+    def put(self, token: str, principal: Principal, expires_at: float) -> None:
+        if self.max_entries <= 0:
+            return
+        self._entries[token] = (min(expires_at, self._clock() + self.max_age_s), principal)
+        self._entries.move_to_end(token)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class JwtVerifier:
     """Verifies tokens with keys fetched from a JWKS URL, refreshed when an unknown kid appears."""
 
@@ -118,9 +167,11 @@ class JwtVerifier:
         discover: bool = False,
         acr_map: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        verified_tokens: VerifiedTokens | None = None,
     ) -> None:
         """With `discover`, the JWKS URL comes from the issuer's OpenID configuration
         (`{issuer}/.well-known/openid-configuration`) instead of `jwks_url`."""
+        self.verified = verified_tokens if verified_tokens is not None else VerifiedTokens()
         self.jwks_url = jwks_url
         self.discover = discover
         self.acr_map = dict(acr_map or {})
@@ -144,6 +195,7 @@ class JwtVerifier:
         self._keys = keys
         self._fetched_at = time.monotonic()
         self._pinned = True
+        self.verified.clear()  # what other keys vouched for is not vouched for by these
 
     async def _refresh(self, force: bool) -> KeySet:
         async with self._lock:
@@ -156,7 +208,10 @@ class JwtVerifier:
                         self.jwks_url = await self._discover_jwks_url(client)
                     response = await client.get(self.jwks_url)
                     response.raise_for_status()
-                    self._keys = KeySet.import_key_set(response.json())
+                    fetched = KeySet.import_key_set(response.json())
+                    if self._keys is None or fetched.as_dict() != self._keys.as_dict():
+                        self.verified.clear()  # a key may have been withdrawn
+                    self._keys = fetched
                     self._fetched_at = time.monotonic()
             except (httpx.HTTPError, JoseError, ValueError, KeyError) as exc:
                 log.warning("jwks.fetch_failed", url=self.jwks_url, error=type(exc).__name__)
@@ -176,6 +231,9 @@ class JwtVerifier:
         return str(configuration["jwks_uri"])
 
     async def verify(self, token: str) -> Principal:
+        known = self.verified.get(token)
+        if known is not None:
+            return known  # this exact token passed every check below, and has not expired
         header = _peek_header(token)
         if header.get("alg") not in self.algorithms:
             raise _unauthorized("The token's algorithm is not allowed.")
@@ -197,7 +255,9 @@ class JwtVerifier:
             ).validate(decoded.claims)
         except JoseError as exc:
             raise _unauthorized(f"The token is not valid ({exc.error}).") from exc
-        return Principal.from_claims(decoded.claims, self.acr_map)
+        principal = Principal.from_claims(decoded.claims, self.acr_map)
+        self.verified.put(token, principal, float(decoded.claims["exp"]))
+        return principal
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from litestar.config.app import AppConfig
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from chassis.logging import get_logger
@@ -84,11 +83,10 @@ class CorsPolicy:
             if slug is None:
                 await app(scope, receive, send)
                 return
-            headers = _decoded(scope["headers"])
-            origin = headers.get("origin")
+            origin, asks_preflight = _origin_of(scope["headers"])
             allowed = origin if origin and await self._allows(slug, origin) else None
             method = scope.get("method")
-            if method == "OPTIONS" and origin and "access-control-request-method" in headers:
+            if method == "OPTIONS" and origin and asks_preflight:
                 await self._answer_preflight(scope, send, allowed)
                 return
             extra = response_headers(allowed) if allowed else []
@@ -126,26 +124,47 @@ class CorsPolicy:
         await _send_response(send, 204, preflight_headers(origin, self.max_age_s), b"")
 
 
-def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
+def _origin_of(raw: Iterable[tuple[bytes, bytes]]) -> tuple[str | None, bool]:
+    """`Origin`, and whether `Access-Control-Request-Method` is present: one pass over the raw
+    headers, nothing else decoded (this runs for every council API request)."""
+    origin: str | None = None
+    asks_preflight = False
+    for name, value in raw:
+        lowered = name.lower()
+        if lowered == b"origin":
+            origin = value.decode("latin-1")
+        elif lowered == b"access-control-request-method":
+            asks_preflight = True
+    return origin, asks_preflight
 
 
 def _with_headers(send: Send, extra: list[tuple[str, str]]) -> Send:
     """Adds the CORS headers (if any) and `Vary: Origin` to the response start."""
+    encoded = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in extra]
 
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableScopeHeaders.from_message(message)
-            for name, value in extra:
-                headers[name] = value
-            vary = headers.get("vary")
-            if not vary:
-                headers["vary"] = "Origin"
-            elif "origin" not in vary.lower():
-                headers["vary"] = f"{vary}, Origin"
+            headers = message.get("headers")
+            if not isinstance(headers, list):
+                headers = message["headers"] = list(headers or [])
+            names = {name for name, _ in encoded}
+            headers[:] = [(k, v) for k, v in headers if k.lower() not in names]
+            headers.extend(encoded)
+            _add_vary_origin(headers)
         await send(message)
 
     return sending
+
+
+def _add_vary_origin(headers: list[tuple[bytes, bytes]]) -> None:
+    for index, (name, value) in enumerate(headers):
+        if name.lower() == b"vary":
+            if not value:
+                headers[index] = (name, b"Origin")
+            elif b"origin" not in value.lower():
+                headers[index] = (name, value + b", Origin")
+            return
+    headers.append((b"vary", b"Origin"))
 
 
 async def _send_response(

@@ -5,7 +5,6 @@ unless a response brings its own Content-Security-Policy (the `/docs` page does)
 from __future__ import annotations
 
 from litestar.config.app import AppConfig
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 SECURITY_HEADERS = (
@@ -18,16 +17,24 @@ SECURITY_HEADERS = (
 DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
+_ENCODED = tuple(
+    (name.encode(), value.encode())
+    for name, value in (*SECURITY_HEADERS, ("content-security-policy", DEFAULT_CSP))
+)
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
-    """`before_send` hook; a header the response already set is left as it is."""
+    """`before_send` hook; a header the response already set is left as it is.
+
+    Works on the raw header list (one pass to see what is there, then appends), as it runs
+    for every response the gateway sends."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    for name, value in SECURITY_HEADERS:
-        if name not in headers:
-            headers[name] = value
-    if "content-security-policy" not in headers:
-        headers["content-security-policy"] = DEFAULT_CSP
+    headers = message.get("headers")
+    if not isinstance(headers, list):
+        headers = message["headers"] = list(headers or [])
+    present = {name.lower() for name, _ in headers}
+    headers.extend(pair for pair in _ENCODED if pair[0] not in present)
 
 
 def install_security_headers(config: AppConfig) -> AppConfig:

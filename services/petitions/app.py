@@ -18,6 +18,7 @@ from services.petitions.http_settings import PetitionSettingsController
 from services.petitions.http_staff import StaffPetitionController
 from services.petitions.open_data import PetitionOpenDataController
 from services.petitions.outcomes import MARKERS, Outcomes
+from services.petitions.read_cache import ReadCache
 from services.petitions.repository import PetitionRepository
 from services.petitions.settings import PetitionsSettings
 from services.petitions.signatures import SignatureRepository
@@ -38,7 +39,11 @@ def create_app(settings: PetitionsSettings | None = None) -> Litestar:
     infra = Infrastructure(settings)
     assert infra.broker is not None
     locks = DocumentLocks()  # FerretDB: one writer at a time per petition (see write_guard)
-    petitions = PetitionRepository(infra.db, locks)
+    petitions = PetitionRepository(
+        infra.db,
+        locks,
+        shown=ReadCache(settings.read_cache_ttl_s, settings.read_cache_max_entries),
+    )
     signatures = SignatureRepository(infra.db)
     markers = infra.db[MARKERS]
     relay = GuardedOutboxRelay(

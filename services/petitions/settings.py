@@ -16,6 +16,12 @@ class PetitionsSettings(ServiceSettings):
     # stays open to inserts still in flight before its count is remembered.
     tally_interval_s: float = 0.4
     count_grace_s: float = 3.0
+    # GET of one petition is answered from memory for this long (read_cache.py): another
+    # replica's status change shows within it; with the tally the count lags < 2 s in all.
+    read_cache_ttl_s: float = 1.0
+    # A petition may hold ~30,000 characters of text and response: 1000 bound the memory
+    # (a second of reads of 1000 different petitions fills it; older entries are stale anyway).
+    read_cache_max_entries: int = 1_000
     # The leader's sweep: full recounts, missed milestones and outcomes, deadlines.
     sweep_interval_s: float = 15.0
     sweep_lease_ttl_s: float = 45.0

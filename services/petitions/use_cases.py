@@ -142,8 +142,10 @@ class PetitionUseCases:
     async def get_petition(
         self, tenant: str, principal: Principal | None, petition_id: str
     ) -> Petition:
-        """Public once published; before that (or rejected) only its author and the staff."""
-        petition = await self.petitions.get(tenant, petition_id)
+        """Public once published; before that (or rejected) only its author and the staff.
+        The petition may come from the short read cache; who may see it is decided here on
+        every request."""
+        petition = await self.petitions.get_shown(tenant, petition_id)
         if petition is None:
             raise Problem(404, NOT_FOUND)
         if petition.status not in model.PUBLIC_STATUSES and not (

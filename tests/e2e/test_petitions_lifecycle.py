@@ -231,3 +231,21 @@ def test_filing_again_with_the_same_idempotency_key_replays_the_first_petition(
     assert_problem(other_body, 422, "Idempotency-Key")
     mine = council.call("GET", "?status=moderation", headers=council.official).json()["items"]
     assert [p["id"] for p in mine] == [first.json()["id"]]
+
+
+def test_a_read_right_after_a_status_change_shows_the_new_status(council: Council) -> None:
+    """GET is answered from a short read cache; the service's own status change drops it, so
+    the very next read (one replica here) sees the change, and the access rule still applies
+    to what is cached."""
+    author = council.citizen()
+    petition_id = council.file(author)["id"]
+    for _ in range(3):  # read it into the cache as the author sees it
+        mine = council.call("GET", f"/{petition_id}", headers=author)
+        assert mine.status_code == 200 and mine.json()["status"] == "moderation"
+    assert_problem(council.call("GET", f"/{petition_id}", headers=council.citizen()), 404)
+    published = council.call("POST", f"/{petition_id}/publish", headers=council.official)
+    assert published.status_code == 200, published.text
+    public = council.call("GET", f"/{petition_id}")
+    assert public.status_code == 200, public.text
+    assert public.json()["status"] == "collecting" and public.json()["deadline_at"]
+    assert "moderation_due_at" not in public.json()  # the privileged view is per request

@@ -175,3 +175,19 @@ async def test_a_cookie_one_answer_set_never_rides_on_someone_elses_request(
     await gateway.get("/api/v1/kamianske/budget")
 
     assert upstream.calls[1].header("cookie") is None
+
+
+async def test_the_proxy_adds_no_header_the_caller_did_not_send(
+    gateway: Client, upstream: FakeUpstream
+) -> None:
+    """No `Accept-Encoding` (a compressed answer the caller never asked for), no `User-Agent`,
+    no `Cookie`: only the forwarding, request-id and trace headers are the gateway's own."""
+    for name in ("accept-encoding", "user-agent", "accept", "connection"):
+        gateway.headers.pop(name, None)
+
+    await gateway.get("/api/v1/kamianske/budget", headers={"x-mine": "1"})
+
+    (call,) = upstream.calls
+    sent = {name for name, _ in call.headers}
+    assert "x-mine" in sent
+    assert not sent & {"accept-encoding", "user-agent", "accept", "cookie"}
