@@ -25,10 +25,10 @@ from services.queue.domain.office import Office
 from services.queue.domain.slots import (
     Slot,
     check_horizon,
-    find_slot,
     free_windows,
     local_day,
     month_key,
+    slot_at,
     slots_of_day,
 )
 from services.queue.holds import HoldRepository
@@ -116,7 +116,15 @@ class BookingUseCases:
         now = self.clock()
         check_horizon(start, now, policy.horizon_days, policy.timezone)
         day = local_day(start, policy.timezone)
-        slot = find_slot(await self.day_slots(tenant, office, service, day, policy), start)
+        slot = slot_at(
+            office,
+            service,
+            start,
+            policy.timezone,
+            now=now,
+            holidays=policy.holidays,
+            closures=await self.closures.closures_on(tenant, office.id, day),
+        )
         booking_id = uuid.uuid4().hex
         month = month_key(start, policy.timezone)
         month_seat = await self.seats.take_month(

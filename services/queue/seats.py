@@ -15,7 +15,11 @@ booking that no longer needs it.
 
 Each failed insert costs a round trip, so the process remembers for a while which seats it saw
 taken and tries the others first. That is only an ordering hint: a remembered seat is still
-tried last (it may have been freed elsewhere), and the insert alone decides.
+tried last (it may have been freed elsewhere), and the insert alone decides. A seat is
+remembered from the moment its insert is sent, not when it succeeds: concurrent bookings in
+this process (one citizen's bookings sent together, many citizens on one slot) then go for
+different seats at once instead of all clashing on the first and paying a failed insert each.
+A seat given back is forgotten, so it is tried first again.
 """
 
 from __future__ import annotations
@@ -93,6 +97,7 @@ class SeatRepository:
             try:
                 for cell in slot.cells:
                     seat = slot_seat_id(tenant, office_id, cell, window)
+                    self.hints.add(seat)  # from the moment it is asked for (module doc)
                     await self.slot_seats.insert_one(
                         {
                             "_id": seat,
@@ -105,10 +110,8 @@ class SeatRepository:
                         }
                     )
                     taken.append(seat)
-                    self.hints.add(seat)
                 return window, taken
             except DuplicateKeyError:
-                self.hints.add(seat)
                 await self.free(taken)
         return None
 
@@ -118,14 +121,14 @@ class SeatRepository:
         """One of the citizen's `limit` bookings in `month`, or None when all are in use."""
         seats = [month_seat_id(tenant, sub, month, k) for k in range(limit)]
         for seat in sorted(seats, key=lambda s: s in self.hints):
+            self.hints.add(seat)  # from the moment it is asked for (module doc)
             try:
                 await self.month_seats.insert_one(
                     {"_id": seat, "tenant": tenant, "month": month, "booking_id": booking_id}
                 )
-                self.hints.add(seat)
                 return seat
             except DuplicateKeyError:
-                self.hints.add(seat)
+                pass
         return None
 
     async def free(self, seat_ids: Sequence[str]) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.queue.domain.catalogue import AdminService
-from services.queue.domain.errors import invalid
+from services.queue.domain.errors import Refused, invalid
 from services.queue.domain.office import WEEKDAYS, Office, minutes
 
 
@@ -71,25 +71,83 @@ def slots_of_day(
     holidays: Iterable[date] = (),
     closures: Sequence[Closure] = (),
 ) -> list[Slot]:
-    zone = ZoneInfo(timezone)
-    step = office.slot_minutes
-    span = math.ceil(service.duration_minutes / step)
-    windows = tuple(office.windows_for(service.code))
-    breaks = [(minutes(b.opens), minutes(b.closes)) for b in office.breaks]
+    grid = _Grid(office, service, day, timezone, now, closures)
     found: list[Slot] = []
     for opening in openings(office, day, holidays):
-        if not windows or (opening.services is not None and service.code not in opening.services):
+        if not grid.serves(opening):
             continue
-        for first in range(opening.opens, opening.closes - span * step + 1, step):
-            last = first + span * step
-            if any(first < b_end and b_start < last for b_start, b_end in breaks):
-                continue
-            start, end = local_moment(day, first, zone), local_moment(day, last, zone)
-            if start <= now or any(start < c.ends_at and c.starts_at < end for c in closures):
-                continue
-            cells = tuple(local_moment(day, first + i * step, zone) for i in range(span))
-            found.append(Slot(start, end, windows, cells))
+        for first in range(opening.opens, opening.closes - grid.span * grid.step + 1, grid.step):
+            slot = grid.slot(first)
+            if slot is not None:
+                found.append(slot)
     return found
+
+
+def slot_at(
+    office: Office,
+    service: AdminService,
+    start: datetime,
+    timezone: str,
+    *,
+    now: datetime,
+    holidays: Iterable[date] = (),
+    closures: Sequence[Closure] = (),
+) -> Slot:
+    """The slot beginning at `start`, exactly as `slots_of_day` would list it, computed alone:
+    a booking needs only its own slot, not the whole day's grid (the cost of every booking)."""
+    zone = ZoneInfo(timezone)
+    local = start.astimezone(zone)
+    day, first = local.date(), local.hour * 60 + local.minute
+    grid = _Grid(office, service, day, timezone, now, closures)
+    # Off the minute, or a wall time the grid never produces (the repeated hour in autumn).
+    if local.second or local.microsecond or local_moment(day, first, zone) != start:
+        raise _no_such_slot()
+    for opening in openings(office, day, holidays):
+        on_grid = (first - opening.opens) % grid.step == 0
+        inside = opening.opens <= first <= opening.closes - grid.span * grid.step
+        if on_grid and inside and grid.serves(opening):
+            slot = grid.slot(first)
+            if slot is not None:
+                return slot
+    raise _no_such_slot()
+
+
+class _Grid:
+    """One office's grid for one service on one local day: whether a cell may start a slot."""
+
+    def __init__(
+        self,
+        office: Office,
+        service: AdminService,
+        day: date,
+        timezone: str,
+        now: datetime,
+        closures: Sequence[Closure],
+    ) -> None:
+        self.day, self.zone, self.now, self.closures = day, ZoneInfo(timezone), now, closures
+        self.service_code = service.code
+        self.step = office.slot_minutes
+        self.span = math.ceil(service.duration_minutes / self.step)
+        self.windows = tuple(office.windows_for(service.code))
+        self.breaks = [(minutes(b.opens), minutes(b.closes)) for b in office.breaks]
+
+    def serves(self, opening: Opening) -> bool:
+        return bool(self.windows) and (
+            opening.services is None or self.service_code in opening.services
+        )
+
+    def slot(self, first: int) -> Slot | None:
+        """The slot starting `first` minutes after local midnight, unless a break, the past or
+        a closure rules it out (the caller keeps `first` on the grid inside an opening)."""
+        step, last = self.step, first + self.span * self.step
+        if any(first < b_end and b_start < last for b_start, b_end in self.breaks):
+            return None
+        start = local_moment(self.day, first, self.zone)
+        end = local_moment(self.day, last, self.zone)
+        if start <= self.now or any(start < c.ends_at and c.starts_at < end for c in self.closures):
+            return None
+        cells = tuple(local_moment(self.day, first + i * step, self.zone) for i in range(self.span))
+        return Slot(start, end, self.windows, cells)
 
 
 def free_windows(slot: Slot, taken: set[tuple[datetime, int]]) -> list[int]:
@@ -118,8 +176,5 @@ def check_horizon(start: datetime, now: datetime, horizon_days: int, timezone: s
         )
 
 
-def find_slot(slots: Sequence[Slot], start: datetime) -> Slot:
-    for slot in slots:
-        if slot.start == start:
-            return slot
-    raise invalid("start", "Немає такого часу прийому / No such slot for this service and office")
+def _no_such_slot() -> Refused:
+    return invalid("start", "Немає такого часу прийому / No such slot for this service and office")
