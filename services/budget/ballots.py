@@ -4,7 +4,9 @@ Votes: `_id` = (tenant, cycle, voter, project), so a replay is refused by the pr
 unique indexes hold the ballot seats (see domain/ballot.py). A vote tries each free seat in
 turn: a duplicate-key error on a seat means "taken, try the next one"; on the vote's own `_id`
 it means "already voted". FerretDB does not say which index refused an insert, so after a
-refusal the vote's `_id` is looked up (a primary-key read, cheap everywhere).
+refusal the vote's `_id` is looked up (a primary-key read, cheap everywhere). Votes cast at the
+same moment share one unordered `insert_many` (insert_batcher.py); refusals this process can
+prove from the votes it stored itself need no command at all (read_cache.SeatHints).
 Counts are always a recount of these documents (an aggregation `$group`), never a counter.
 """
 
@@ -24,6 +26,7 @@ from chassis.tracing import untraced
 from chassis.write_guard import DocumentLocks
 from services.budget.domain.ballot import seat_candidates, vote_id
 from services.budget.domain.errors import RuleBroken
+from services.budget.insert_batcher import InsertBatcher
 from services.budget.read_cache import SeatHints
 
 log = structlog.get_logger("budget.ballots")
@@ -38,6 +41,7 @@ class VoteBox:
     ) -> None:
         self.collection = db["votes"]
         self.hints = SeatHints()
+        self.inserts = InsertBatcher(self.collection)
         # Shared with the tallies' writer: FerretDB could lose one of two updates at once.
         self.locks = locks or DocumentLocks()
         self.tallies = db["tallies"]
@@ -79,9 +83,13 @@ class VoteBox:
         """Store the vote in the first free seat; 409 if already voted or no seat is left."""
         doc_id = vote_id(tenant, cycle_id, voter_key, project_id)
         hint_key = f"{tenant}:{cycle_id}:{voter_key}"
+        if self.hints.voted_for(hint_key, project_id):  # stored here before: a replay
+            raise RuleBroken(409, ALREADY_VOTED)
+        tried = False
         for seat, category_seat in seat_candidates(votes_per_voter, votes_per_category, project_id):
             if self.hints.is_taken(hint_key, seat, category, category_seat):
                 continue
+            tried = True
             doc = {
                 "_id": doc_id,
                 "tenant": tenant,
@@ -97,15 +105,18 @@ class VoteBox:
                 "at": at,
             }
             try:
-                await self.collection.insert_one(doc)
+                await self.inserts.insert(doc)
             except DuplicateKeyError:
                 if await self._exists(doc_id):
                     raise RuleBroken(409, ALREADY_VOTED) from None
                 continue
-            self.hints.note(hint_key, seat, category, category_seat)
+            self.hints.note(hint_key, seat, category, category_seat, project_id)
             self.touched.add((tenant, cycle_id))
             return doc
-        if await self._exists(doc_id):  # every seat known taken: say which refusal it is
+        # Every seat skipped on this process's own notes: the votes that could hold them are
+        # the noted ones, and this project is not among them (checked above), so no read is
+        # needed. After a refusal by the database, look: it may be this very vote, cast at once.
+        if tried and await self._exists(doc_id):
             raise RuleBroken(409, ALREADY_VOTED)
         scope = " in this category" if votes_per_category else ""
         raise RuleBroken(409, NO_VOTES_LEFT.format(scope=scope))

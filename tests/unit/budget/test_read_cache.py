@@ -28,7 +28,10 @@ def test_the_least_recently_used_entry_goes_first() -> None:
 def test_seat_hints_per_voter_and_category() -> None:
     hints = SeatHints()
     assert not hints.is_taken("v1", 1, "small", "1")
-    hints.note("v1", 1, "small", "1")
+    hints.note("v1", 1, "small", "1", "p1")
+    assert hints.voted_for("v1", "p1")
+    assert not hints.voted_for("v1", "p2")
+    assert not hints.voted_for("v2", "p1")
     assert hints.is_taken("v1", 1, "large", "1")  # the ballot seat is taken in any category
     assert hints.is_taken("v1", 2, "small", "1")  # the category seat is taken
     assert not hints.is_taken("v1", 2, "large", "1")
