@@ -113,12 +113,14 @@ class VerifiedTokens:
     Keyed by the exact token string: a token that differs in any byte misses and is verified
     in full. An entry is served only before the token's own `exp` (no leeway) and at most
     `max_age_s` after it was verified; the least recently used entry goes first when full.
-    Only successes are kept; a bad token is rejected in full every time.
+    Only successes are kept; a bad token is rejected in full every time. An entry (token and
+    principal) takes ~1.6 KB: 1,024 of them are ~1.6 MB per process (a 30-minute soak with
+    4,096 grew every service by ~6 MB before the cache was full).
     """
 
     def __init__(
         self,
-        max_entries: int = 4096,
+        max_entries: int = 1024,
         max_age_s: float = 60.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
