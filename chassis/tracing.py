@@ -24,8 +24,12 @@ def configure_tracing(service_name: str, otlp_endpoint: str | None) -> TracerPro
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         exporter = OTLPSpanExporter(endpoint=f"{otlp_endpoint.rstrip('/')}/v1/traces")
-        # A short delay keeps traces visible within a second in dev; batching still bounds cost.
-        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=500))
+        # Small batches, often: encoding a batch holds the GIL, so one of 500 spans every
+        # half second stalled every request in flight (the p95 of a busy gateway); the
+        # total work is the same. Traces show within a fraction of a second in dev.
+        provider.add_span_processor(
+            BatchSpanProcessor(exporter, schedule_delay_millis=100, max_export_batch_size=64)
+        )
     trace.set_tracer_provider(provider)
 
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
