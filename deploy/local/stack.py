@@ -1291,7 +1291,9 @@ class Smtp(Component):
     name = "smtp"
     ports = (1025,)
     signature = ("deploy/local/smtp_sink.py", "/.stack/mail")
-    start_timeout = 20.0
+    # A cold start right after boot (imports from a cold disk cache while Kafka's JVM and
+    # PostgreSQL start beside it) took over 20 s once; 60 s like the other components.
+    start_timeout = 60.0
     stop_timeout = 10.0
 
     @property
