@@ -13,10 +13,17 @@ council took ~100 ms to read at each request; the spans and one span's days take
 A marker is written before the appeal that needs it, by unique `_id` (a duplicate means it is
 there already), so a listed day is never missing; a marker whose appeals moved away only costs
 an empty read.
+
+What a council's calendar holds is kept in this process for CALENDAR_TTL_S (its reads are one
+or two rounds of a page's four or five): a day this process marks is seen at once, a day
+another replica marks within CALENDAR_TTL_S. So an appeal filed on another replica, due on a
+day no appeal was due before, can be missing from this replica's lists for up to 2 s.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from pymongo import ASCENDING
@@ -27,6 +34,7 @@ from services.appeals.listing import due_span
 
 DUE_DAYS = "due_days"
 DUE_SPANS = "due_spans"
+CALENDAR_TTL_S = 2.0
 
 
 def within(value: int, first: int | None, last: int | None) -> bool:
@@ -40,6 +48,7 @@ class DueCalendar:
         self.days = db[DUE_DAYS]
         self.spans = db[DUE_SPANS]
         self._marked: set[tuple[str, int]] = set()  # days this process has marked
+        self._known: dict[str, KnownCalendar] = {}  # what lists read lately, per council
 
     async def ensure_indexes(self) -> None:
         await self.days.create_index([("tenant", ASCENDING), ("span", ASCENDING)])
@@ -56,6 +65,7 @@ class DueCalendar:
         marker = {"_id": f"{tenant}|{day}", "tenant": tenant, "day": day, "span": span}
         await self._insert_once(self.days, marker)
         self._marked.add((tenant, day))
+        self._known.pop(tenant, None)
 
     async def add_spans_to_old_markers(self) -> None:
         """Day markers written before spans existed get their span and its marker."""
@@ -68,7 +78,10 @@ class DueCalendar:
             await self.days.update_one({"_id": doc["_id"]}, {"$set": {"span": span}})
 
     def view(self, tenant: str) -> CalendarView:
-        return CalendarView(self, tenant)
+        known = self._known.get(tenant)
+        if known is None or known.expires_at <= time.monotonic():
+            known = self._known[tenant] = KnownCalendar(time.monotonic() + CALENDAR_TTL_S)
+        return CalendarView(self, tenant, known)
 
     @staticmethod
     async def _insert_once(collection: Any, doc: dict[str, Any]) -> None:
@@ -78,26 +91,34 @@ class DueCalendar:
             pass
 
 
+@dataclass
+class KnownCalendar:
+    """A council's spans and the days of some of them, as read until `expires_at`."""
+
+    expires_at: float
+    spans: list[int] | None = None
+    days: dict[int, list[int]] = field(default_factory=dict)
+
+
 class CalendarView:
-    """One council's spans and days, each list read at most once per request, in order;
+    """One council's spans and days in order, each list read at most once while it is known;
     `first`/`last` bound them (None: open)."""
 
-    def __init__(self, calendar: DueCalendar, tenant: str) -> None:
+    def __init__(self, calendar: DueCalendar, tenant: str, known: KnownCalendar) -> None:
         self.calendar = calendar
         self.tenant = tenant
-        self._spans: list[int] | None = None
-        self._days: dict[int, list[int]] = {}
+        self.known = known
 
     async def spans(self, first_day: int | None, last_day: int | None) -> list[int]:
-        if self._spans is None:
+        if self.known.spans is None:
             cursor = self.calendar.spans.find({"tenant": self.tenant}, {"span": 1})
-            self._spans = sorted({doc["span"] async for doc in cursor})
+            self.known.spans = sorted({doc["span"] async for doc in cursor})
         first = None if first_day is None else due_span(first_day)
         last = None if last_day is None else due_span(last_day)
-        return [s for s in self._spans if within(s, first, last)]
+        return [s for s in self.known.spans if within(s, first, last)]
 
     async def days(self, span: int, first_day: int | None, last_day: int | None) -> list[int]:
-        if span not in self._days:
+        if span not in self.known.days:
             cursor = self.calendar.days.find({"tenant": self.tenant, "span": span}, {"day": 1})
-            self._days[span] = sorted({doc["day"] async for doc in cursor})
-        return [d for d in self._days[span] if within(d, first_day, last_day)]
+            self.known.days[span] = sorted({doc["day"] async for doc in cursor})
+        return [d for d in self.known.days[span] if within(d, first_day, last_day)]

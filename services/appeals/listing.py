@@ -9,8 +9,8 @@ council's appeals by due date" read and sorted every appeal the council has (sec
 100,000). Each appeal carries `due_day` (days since the epoch of `due_at`, UTC) and each day in
 use has a marker (`due_days`); a page then reads the days in order, each an indexed equality
 read of a few dozen appeals, until it is full. Selective lists (one citizen's, one assignee's)
-read their few matches directly instead; a walk that finds its matches too thin for days goes
-on by 32-day spans (`due_span`), read the same way. Which days and spans are in use:
+read their few matches directly instead; thin matches are read by 32-day spans (`due_span`)
+the same way. How many days a round reads: list_walk.py; which days and spans are in use:
 due_calendar.py.
 """
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import base64
 import json
-import math
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,17 +47,6 @@ def due_span(day: int) -> int:
     return day // DAYS_PER_SPAN
 
 
-def next_batch(size: int, found: int, read: int, limit: int) -> int:
-    """How many days (or spans) a walk should read next, having `found` matches in `read` of
-    them: enough to fill the page at the density seen so far, with a quarter more for the
-    unevenness of days; four times as many as last time while nothing matched (an empty day
-    says little, and each round is a wait). The caller caps it (and a day walk that would need
-    more than its cap turns to spans)."""
-    if found == 0 or read == 0:
-        return size * 4
-    return max(1, math.ceil((limit - found) / (found / read) * 1.25))
-
-
 @dataclass(frozen=True)
 class DayWalk:
     """Where a broad list starts and stops walking due days. `segments` are the priority
@@ -67,6 +56,8 @@ class DayWalk:
     segments: tuple[bool, ...]
     start_day: int | None
     until_day: int | None
+    # Which list this is, for the density it showed last time (list_walk.DensityHints).
+    hint_key: Hashable = field(default=None, compare=False)
 
 
 def plan_day_walk(filters: ListFilters, now: datetime, cursor: str | None) -> DayWalk | None:
@@ -84,7 +75,7 @@ def plan_day_walk(filters: ListFilters, now: datetime, cursor: str | None) -> Da
         start_day = due_day(due)
     # Overdue means due before now: no later day can hold one.
     until_day = due_day(now) if filters.overdue is True else None
-    return DayWalk(segments, start_day, until_day)
+    return DayWalk(segments, start_day, until_day, hint_key=filters)
 
 
 class BadCursor(Exception):

@@ -3,9 +3,9 @@ ONE single-document update, guarded by the version that was read (optimistic con
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -16,8 +16,9 @@ from chassis.mongo import TenantRepository, next_sequence
 from chassis.write_guard import DocumentLocks
 from services.appeals.domain import OPEN_STATUSES, Appeal
 from services.appeals.domain.similarity import REPEAT_WINDOW, EarlierAppeal
-from services.appeals.due_calendar import CalendarView, DueCalendar, within
-from services.appeals.listing import LIST_SORT, DayWalk, due_day, due_span, next_batch
+from services.appeals.due_calendar import DueCalendar
+from services.appeals.list_walk import DensityHints, SegmentWalk
+from services.appeals.listing import LIST_SORT, DayWalk, due_day, due_span
 
 # Never rewritten by a change: the identity and what the citizen filed.
 _IMMUTABLE = {"id", "tenant", "number", "citizen_sub", "received_at", "audit", "version"}
@@ -36,15 +37,6 @@ DAY_READ_FIELDS = [
     (field, ASCENDING)
     for field in ("due_day", "due_span", "priority", "status", "department", "subject_tokens")
 ]
-# Days (or spans) read at once while walking: one first (a busy council's first page fills
-# from it), then twice as many each round while they are thin.
-MAX_DAY_BATCH = 16
-# A walk that has read this many days without filling its page is a selective list after all
-# (few matches spread thin): it goes on a 32-day span at a time.
-MAX_DAYS_WALKED = 16
-# Days read before their density may turn a walk to spans: a council's first due day is often
-# nearly empty, and a busy council's 32-day span is thousands of appeals (measured: 260 ms).
-MIN_DAYS_TO_JUDGE = 4
 
 
 class AppealRepository(TenantRepository):
@@ -54,6 +46,7 @@ class AppealRepository(TenantRepository):
         super().__init__(db)
         self._number_locks = DocumentLocks()
         self.calendar = DueCalendar(self.db)
+        self.densities = DensityHints()
 
     async def ensure_indexes(self) -> None:
         tenant = ("tenant", ASCENDING)
@@ -185,81 +178,41 @@ class AppealRepository(TenantRepository):
         self, query: dict[str, Any], limit: int, walk: DayWalk | None = None
     ) -> list[dict[str, Any]]:
         """One page of a list query built by `listing.build_query` (already tenant-scoped):
-        walking due days when `walk` says so (see listing.py), else read directly."""
+        walking due days when `walk` says so (see list_walk.py), else read directly."""
         if walk is None:
             return await self._read(query, limit)
-        calendar = self.calendar.view(query["tenant"])
+        tenant = query["tenant"]
+        calendar = self.calendar.view(tenant)
         page: list[dict[str, Any]] = []
         for n, priority in enumerate(walk.segments):
-            first_day = walk.start_day if n == 0 else None
-            walked = _Walk(query, priority, calendar, first_day, walk.until_day)
-            page += await self._walk_segment(walked, limit - len(page))
+            segment = SegmentWalk(
+                calendar,
+                first_day=walk.start_day if n == 0 else None,
+                last_day=walk.until_day,
+                read_day=partial(self._day, query, priority),
+                read_span=partial(self._span, query, priority),
+            )
+            key = (tenant, walk.hint_key, priority)
+            found, density = await segment.walk(limit - len(page), self.densities.get(key))
+            if density is not None:
+                self.densities.put(key, density)
+            page += found
             if len(page) >= limit:
                 break
         return page
-
-    async def _walk_segment(self, walk: _Walk, limit: int) -> list[dict[str, Any]]:
-        """Up to `limit` appeals of one priority, in list order: day by day, and once the days
-        prove thin (MAX_DAYS_WALKED read without filling the page), span by span."""
-        found: list[dict[str, Any]] = []
-        spans = await walk.calendar.spans(walk.first_day, walk.last_day)
-        walked, batch_size = 0, 1
-        for n, span in enumerate(spans):
-            if walked >= MAX_DAYS_WALKED:  # thin: whole spans from here
-                rest: list[tuple[int, int | None]] = [(later, None) for later in spans[n:]]
-                return found + await self._walk_spans(walk, rest, limit - len(found))
-            days = await walk.calendar.days(span, walk.first_day, walk.last_day)
-            done = 0
-            while done < len(days) and walked < MAX_DAYS_WALKED:
-                batch = days[done : done + min(batch_size, MAX_DAY_BATCH, MAX_DAYS_WALKED - walked)]
-                done += len(batch)
-                walked += len(batch)
-                for docs in await asyncio.gather(*(self._day(walk, d) for d in batch)):
-                    found.extend(in_list_order(docs))
-                if len(found) >= limit:
-                    return found[:limit]
-                wanted = next_batch(batch_size, len(found), walked, limit)
-                if found and walked >= MIN_DAYS_TO_JUDGE and wanted > MAX_DAY_BATCH:
-                    walked = MAX_DAYS_WALKED  # too thin to fill the page from a few more days
-                # At most twice as many: one thin day (the council's first, say) must not
-                # make a busy council read a week of appeals for a page of twenty.
-                batch_size = min(wanted, batch_size * 2)
-            if done < len(days):  # thin: the rest of this span, then whole spans
-                rest = [(span, days[done]), *((later, None) for later in spans[n + 1 :])]
-                return found + await self._walk_spans(walk, rest, limit - len(found))
-        return found
-
-    async def _walk_spans(
-        self, walk: _Walk, spans: list[tuple[int, int | None]], limit: int
-    ) -> list[dict[str, Any]]:
-        """Whole spans in order; `(span, from_day)` skips the days of a span already walked."""
-        found: list[dict[str, Any]] = []
-        done, batch_size = 0, 1
-        while done < len(spans):
-            batch = spans[done : done + batch_size]
-            done += len(batch)
-            reads = await asyncio.gather(*(self._span(walk, span) for span, _ in batch))
-            for (_, from_day), docs in zip(batch, reads, strict=True):
-                first = walk.first_day if from_day is None else from_day
-                kept = [d for d in docs if within(d["due_day"], first, walk.last_day)]
-                found.extend(in_list_order(kept))
-            if len(found) >= limit:
-                return found[:limit]
-            batch_size = min(next_batch(batch_size, len(found), done, limit), MAX_DAY_BATCH)
-        return found
 
     async def _read(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
         cursor = self.collection.find(query, LIST_PROJECTION, sort=LIST_SORT, limit=limit)
         return [doc async for doc in cursor]
 
-    async def _day(self, walk: _Walk, day: int) -> list[dict[str, Any]]:
+    async def _day(self, query: dict[str, Any], priority: bool, day: int) -> list[dict[str, Any]]:
         # `priority` and `due_day` as top-level equalities: FerretDB pushes those down to SQL.
         # A filter's own `priority` is the same value (the walk skips the other segment).
-        narrowed = {**walk.query, "priority": walk.priority, "due_day": day}
+        narrowed = {**query, "priority": priority, "due_day": day}
         return [doc async for doc in self.collection.find(narrowed, LIST_PROJECTION)]
 
-    async def _span(self, walk: _Walk, span: int) -> list[dict[str, Any]]:
-        narrowed = {**walk.query, "priority": walk.priority, "due_span": span}
+    async def _span(self, query: dict[str, Any], priority: bool, span: int) -> list[dict[str, Any]]:
+        narrowed = {**query, "priority": priority, "due_span": span}
         return [doc async for doc in self.collection.find(narrowed, LIST_PROJECTION)]
 
     async def clock_candidates(self, until: datetime, limit: int) -> list[tuple[str, str]]:
@@ -280,22 +233,6 @@ class AppealRepository(TenantRepository):
             limit=limit,
         )
         return [(d["tenant"], d["_id"]) async for d in cursor]
-
-
-@dataclass(frozen=True)
-class _Walk:
-    """One priority segment of a list being walked: its query, calendar and day range."""
-
-    query: dict[str, Any]
-    priority: bool
-    calendar: CalendarView
-    first_day: int | None
-    last_day: int | None
-
-
-def in_list_order(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Within one day or span, the list's own order (the walk gives the order across them)."""
-    return sorted(docs, key=lambda d: (d["due_at"], d["_id"]))
 
 
 def to_appeal(doc: dict[str, Any]) -> Appeal:

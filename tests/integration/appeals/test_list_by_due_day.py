@@ -16,8 +16,8 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from chassis.auth import Principal
+from services.appeals import list_walk as list_walk_module
 from services.appeals import listing as listing_module
-from services.appeals import repository as repository_module
 from services.appeals.domain import OPEN_STATUSES, Appeal
 from services.appeals.domain.similarity import subject_tokens
 from services.appeals.listing import ListFilters, due_day
@@ -102,23 +102,22 @@ FILTER_SETS = [
 
 
 @pytest.mark.parametrize(
-    ("walk_limit", "day_batch", "span_days"),
-    [(64, 1000, 32), (1, 16, 32), (3, 16, 4), (16, 16, 32)],
-    ids=["by-days", "by-spans-after-one-day", "by-4-day-spans-mid-span", "as-configured"],
+    ("day_reads", "span_days"),
+    [(1000, 32), (1, 32), (2, 4), (16, 32)],
+    ids=["by-days", "by-spans-soon", "by-4-day-spans-mid-span", "as-configured"],
 )
 async def test_law_393_art_20_every_page_matches_one_sorted_read(
     repo: AppealRepository,
     monkeypatch: pytest.MonkeyPatch,
-    walk_limit: int,
-    day_batch: int,
+    day_reads: int,
     span_days: int,
 ) -> None:
-    # by-days: reads as many days at once as the page needs, never turning to spans.
-    # walk_limit=1: a walk turns to spans after its first day; with 4-day spans the turn comes
-    # in the middle of a span and the rest of the list crosses several spans. Either way the
+    # by-days: a round reads as many days at once as the page needs, never turning to spans.
+    # day_reads=1: a walk turns to spans once it has judged the density (after 4 days); with
+    # 4-day spans the turn comes in the middle of a span and the rest of the list crosses
+    # several spans. Either way, and with or without the density a list left behind, the
     # list must be the same.
-    monkeypatch.setattr(repository_module, "MAX_DAYS_WALKED", walk_limit)
-    monkeypatch.setattr(repository_module, "MAX_DAY_BATCH", day_batch)
+    monkeypatch.setattr(list_walk_module, "MAX_DAY_READS", day_reads)
     monkeypatch.setattr(listing_module, "DAYS_PER_SPAN", span_days)
     tenant, other = f"t{uuid.uuid4().hex[:8]}", f"t{uuid.uuid4().hex[:8]}"
     rng = random.Random(11)
@@ -129,15 +128,17 @@ async def test_law_393_art_20_every_page_matches_one_sorted_read(
     spans_read: list[int] = []
     read_span = repo._span
 
-    async def counting(walk: Any, span: int) -> list[dict[str, Any]]:
+    async def counting(query: dict[str, Any], priority: bool, span: int) -> list[dict[str, Any]]:
         spans_read.append(span)
-        return await read_span(walk, span)
+        return await read_span(query, priority, span)
 
     monkeypatch.setattr(repo, "_span", counting)
 
     for filters, keep in FILTER_SETS:
-        assert await every_page(cases, tenant, filters) == expected(appeals, keep), filters
-    assert bool(spans_read) == (walk_limit < 64)  # the path under test was the one taken
+        for attempt in ("first", "with the density of the first"):
+            listed = await every_page(cases, tenant, filters)
+            assert listed == expected(appeals, keep), (filters, attempt)
+    assert bool(spans_read) == (day_reads < 1000)  # the path under test was the one taken
 
 
 async def test_an_extension_moves_the_appeal_to_its_new_day(repo: AppealRepository) -> None:

@@ -9,7 +9,6 @@ from services.appeals.listing import (
     ListFilters,
     due_day,
     encode_cursor,
-    next_batch,
     plan_day_walk,
 )
 
@@ -49,15 +48,3 @@ def test_a_cursor_resumes_at_its_own_day_and_priority() -> None:
         (True, False), due_day(due), None
     )
     assert plan_day_walk(ListFilters(), NOW, in_rest) == DayWalk((False,), due_day(due), None)
-
-
-def test_a_walk_reads_next_about_what_fills_the_page_at_the_density_seen() -> None:
-    # Nothing matched yet: four times as many.
-    assert next_batch(1, 0, 1, 21) == 4
-    assert next_batch(4, 0, 5, 21) == 16
-    # 10 matches in 2 days (5 a day), 11 to go: 11 / 5 * 1.25 -> 3 days.
-    assert next_batch(2, 10, 2, 21) == 3
-    # Thin (1 in 15 days): far more than a day walk reads at once, so it turns to spans.
-    assert next_batch(8, 1, 15, 21) == 375
-    # Dense: one more is enough.
-    assert next_batch(4, 20, 1, 21) == 1
