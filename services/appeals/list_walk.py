@@ -101,15 +101,19 @@ class SegmentWalk:
     read_span: Callable[[int], Awaitable[list[Doc]]]
 
     async def walk(self, limit: int, hint: float | None) -> tuple[list[Doc], float | None]:
-        """Up to `limit` matches in list order, and the density seen (None: no day covered)."""
+        """Up to `limit` matches in list order, and the density seen (None: no day in use)."""
         spans = await self.calendar.spans(self.first_day, self.last_day)
+        while spans and not await self.calendar.days(spans[0], self.first_day, self.last_day):
+            spans.pop(0)  # a span whose days all lie before the cursor's
+        if not spans:
+            return [], None
+        # Density counts calendar days from the first day in use, not from its span's start.
+        start = (await self.calendar.days(spans[0], self.first_day, self.last_day))[0]
         found: list[Doc] = []
-        start: int | None = None  # the first day covered
-        covered_to = -1  # days before this one are covered
+        covered_to = start  # days before this one are covered
         size, judged = first_range(limit, hint), hint is not None
         while spans:
-            begin = max(covered_to, span_start(spans[0]), self.first_day or 0)
-            start = begin if start is None else start
+            begin = max(covered_to, span_start(spans[0]))
             if size <= MAX_DAY_READS or not judged:
                 days = await self._days_from(spans, begin, size)
                 if not days:
@@ -134,8 +138,6 @@ class SegmentWalk:
             covered = covered_to - start
             judged = judged or covered >= MIN_DAYS_TO_JUDGE
             size = next_range(limit - len(found), len(found), covered, last)
-        if start is None or covered_to <= start:
-            return found[:limit], None
         end = covered_to if self.last_day is None else min(covered_to, self.last_day + 1)
         return found[:limit], len(found) / max(1, end - start)
 

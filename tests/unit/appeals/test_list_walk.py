@@ -140,6 +140,23 @@ async def test_a_busy_council_is_read_by_days_even_when_its_first_day_is_thin() 
     assert reads.spans == [] and len(reads.days) <= 3
 
 
+async def test_a_busy_council_starting_mid_span_keeps_reading_by_days() -> None:
+    # Its first day in use is 20 days into its span: density counts from that day, so the
+    # density it leaves does not send the next request to read a span of 1,600 appeals.
+    rng = random.Random(13)
+    docs = council(rng, range(20_020, 20_100), 50.0)
+    days = {d["due_day"] for d in docs}
+    first, _ = walker(docs, days)
+    _, density = await first.walk(21, None)
+    again, reads = walker(docs, days)
+
+    found, _ = await again.walk(21, density)
+
+    assert density is not None and density > 20
+    assert [d["_id"] for d in found] == in_order(docs)[:21]
+    assert reads.spans == [] and len(reads.days) == 1
+
+
 def test_rounds_grow_to_what_fills_the_page_at_the_density_seen() -> None:
     assert first_range(21, None) == 1
     assert first_range(21, 0.5) == 53  # 21 / 0.5 * 1.25
