@@ -53,9 +53,17 @@ async def get_load(
     connections: int,
     seconds: float,
     sampler: Sampler,
+    rate: float | None = None,
 ) -> None:
     """GET `url` on `connections` persistent connections for `seconds`; connection i sends
-    headers[i % len(headers)] (distinct users, so per-user rate limits apply as in life)."""
+    headers[i % len(headers)] (distinct users, so per-user rate limits apply as in life).
+
+    rate None: each connection sends its next request when the last is answered (closed loop:
+    the most the server gives, at whatever latency). rate R: `R` requests a second in all, on a
+    fixed schedule spread over the connections (open loop, as users arrive), each latency
+    counted from when its request was due to be sent; a connection that falls behind sends at
+    once and the wait counts (no coordinated omission: a stalled server cannot hide its
+    stall by slowing the load down)."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -66,14 +74,25 @@ async def get_load(
         lines += [f"{k}: {v}" for k, v in headers[i % len(headers)].items()]
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
+    started = time.perf_counter()
+
     async def connection(i: int) -> None:
         payload = request(i)
         writer: asyncio.StreamWriter | None = None
+        sent = 0
         while time.perf_counter() < stop_at:
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection(host, port)
                 began = time.perf_counter()
+                if rate is not None:
+                    due = started + (sent * connections + i) / rate
+                    sent += 1
+                    if due >= stop_at:
+                        break
+                    if due > began:
+                        await asyncio.sleep(due - began)
+                    began = due
                 writer.write(payload)
                 status, keep, _ = await asyncio.wait_for(_read_answer(reader), 30)
                 sampler.add(time.perf_counter() - began, status)
