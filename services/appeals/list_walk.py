@@ -16,18 +16,18 @@ matches, 4x while it finds none; it turns to spans only after MIN_DAYS_TO_JUDGE 
 council's first due day is often nearly empty while a busy council's span is thousands of
 appeals (measured: 260 ms).
 
-Each walk leaves its density behind (`DensityHints`: per council, filter set and priority, in
-this process). Staff open the same lists again and again, and the next request then reads the
-range that fills its page in its first round. A hint only sizes reads: a wrong one costs a
-round or some appeals read in vain, never a wrong page.
+Each walk leaves its density behind (the repository keeps it for the 1,024 lists walked last:
+per council, filter set and priority, in this process). Staff open the same lists again and
+again, and the next request then reads the range that fills its page in its first round. A
+hint only sizes reads: a wrong one costs a round or some appeals read in vain, never a wrong
+page.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,26 +58,6 @@ def next_range(wanted: int, found: int, covered: int, last: int) -> int:
         return last * 4  # an empty stretch says little, and each round is a wait
     estimate = math.ceil(wanted / (found / covered) * MARGIN)
     return max(1, min(estimate, last * 2))  # a thin first day must not make us read a week
-
-
-class DensityHints:
-    """The density each list showed last time, for the `size` most recently walked lists."""
-
-    def __init__(self, size: int = 1024) -> None:
-        self.size = size
-        self._seen: OrderedDict[Hashable, float] = OrderedDict()
-
-    def get(self, key: Hashable) -> float | None:
-        density = self._seen.get(key)
-        if density is not None:
-            self._seen.move_to_end(key)
-        return density
-
-    def put(self, key: Hashable, density: float) -> None:
-        self._seen[key] = density
-        self._seen.move_to_end(key)
-        while len(self._seen) > self.size:
-            self._seen.popitem(last=False)
 
 
 def span_start(span: int) -> int:

@@ -56,7 +56,7 @@ class DayWalk:
     segments: tuple[bool, ...]
     start_day: int | None
     until_day: int | None
-    # Which list this is, for the density it showed last time (list_walk.DensityHints).
+    # Which list this is, for the density it showed last time (list_walk.py).
     hint_key: Hashable = field(default=None, compare=False)
 
 

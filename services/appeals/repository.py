@@ -3,11 +3,13 @@ ONE single-document update, guarded by the version that was read (optimistic con
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from cachetools import LRUCache
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -17,7 +19,7 @@ from chassis.write_guard import DocumentLocks
 from services.appeals.domain import OPEN_STATUSES, Appeal
 from services.appeals.domain.similarity import REPEAT_WINDOW, EarlierAppeal
 from services.appeals.due_calendar import DueCalendar
-from services.appeals.list_walk import DensityHints, SegmentWalk
+from services.appeals.list_walk import SegmentWalk
 from services.appeals.listing import LIST_SORT, DayWalk, due_day, due_span
 
 # Never rewritten by a change: the identity and what the citizen filed.
@@ -46,7 +48,8 @@ class AppealRepository(TenantRepository):
         super().__init__(db)
         self._number_locks = DocumentLocks()
         self.calendar = DueCalendar(self.db)
-        self.densities = DensityHints()
+        # What each list's last walk saw (list_walk.py), for the next request's first round.
+        self.densities: LRUCache[Hashable, float] = LRUCache(maxsize=1024)
 
     async def ensure_indexes(self) -> None:
         tenant = ("tenant", ASCENDING)
@@ -195,7 +198,7 @@ class AppealRepository(TenantRepository):
             key = (tenant, walk.hint_key, priority)
             found, density = await segment.walk(limit - len(page), self.densities.get(key))
             if density is not None:
-                self.densities.put(key, density)
+                self.densities[key] = density
             page += found
             if len(page) >= limit:
                 break

@@ -18,16 +18,18 @@
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from cachetools import Cache, LRUCache, TTLCache
 
 V = TypeVar("V")
 CYCLE_TTL_S = 1.0
 
 
 class TtlCache(Generic[V]):
-    """A bounded map whose entries expire `ttl_s` after they were put (None: never)."""
+    """A bounded map (least recently used out first) whose entries expire `ttl_s` after they
+    were put (None: never)."""
 
     def __init__(
         self,
@@ -35,27 +37,15 @@ class TtlCache(Generic[V]):
         max_entries: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.ttl_s = ttl_s
-        self.max_entries = max_entries
-        self.clock = clock
-        self._entries: OrderedDict[str, tuple[float, V]] = OrderedDict()
+        self._entries: Cache[str, V] = (
+            LRUCache(max_entries) if ttl_s is None else TTLCache(max_entries, ttl_s, timer=clock)
+        )
 
     def get(self, key: str) -> V | None:
-        found = self._entries.get(key)
-        if found is None:
-            return None
-        stored_at, value = found
-        if self.ttl_s is not None and self.clock() - stored_at > self.ttl_s:
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return value
+        return self._entries.get(key)
 
     def put(self, key: str, value: V) -> None:
-        self._entries[key] = (self.clock(), value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._entries[key] = value
 
     def drop(self, key: str) -> None:
         self._entries.pop(key, None)

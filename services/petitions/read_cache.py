@@ -16,9 +16,10 @@ the caller evaluates it on every request.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from cachetools import TTLCache
 
 V = TypeVar("V")
 
@@ -30,12 +31,13 @@ class ReadCache(Generic[V]):
         max_entries: int = 1_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.ttl_s = ttl_s
-        self.max_entries = max_entries
-        self._clock = clock
-        # id -> (its council, when stored, value). Ids are unique across councils; the
-        # council is part of every lookup, so one council's entry never answers another's.
-        self._entries: OrderedDict[str, tuple[str, float, V]] = OrderedDict()
+        self.ttl_s, self.max_entries = ttl_s, max_entries
+        self.enabled = ttl_s > 0 and max_entries > 0
+        # id -> (its council, value). Ids are unique across councils; the council is part of
+        # every lookup, so one council's entry never answers another's.
+        self._entries: TTLCache[str, tuple[str, V]] = TTLCache(
+            max(1, max_entries), max(ttl_s, 1e-9), timer=clock
+        )
         # Bumped by every write this process makes; see `store`.
         self.epoch = 0
 
@@ -43,20 +45,12 @@ class ReadCache(Generic[V]):
         entry = self._entries.get(key)
         if entry is None or entry[0] != tenant:
             return None
-        if self._clock() - entry[1] >= self.ttl_s:
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return entry[2]
+        return entry[1]
 
     def store(self, tenant: str, key: str, value: V, read_at_epoch: int) -> None:
         """Keep what a read found, unless a write happened since the read began."""
-        if self.ttl_s <= 0 or self.max_entries <= 0 or read_at_epoch != self.epoch:
-            return
-        self._entries[key] = (tenant, self._clock(), value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        if self.enabled and read_at_epoch == self.epoch:
+            self._entries[key] = (tenant, value)
 
     def drop(self, key: str) -> None:
         """This process wrote `key`: its next read goes to the database."""

@@ -13,7 +13,6 @@ import pytest
 from services.appeals.due_calendar import within
 from services.appeals.list_walk import (
     MAX_DAY_READS,
-    DensityHints,
     SegmentWalk,
     first_range,
     next_range,
@@ -165,12 +164,3 @@ def test_rounds_grow_to_what_fills_the_page_at_the_density_seen() -> None:
     assert next_range(11, 10, 2, 2) == 3  # 5 a day, 11 to go: 11 / 5 * 1.25
     assert next_range(20, 1, 15, 8) == 16  # thin, but at most twice the last round
     assert next_range(1, 20, 1, 1) == 1
-
-
-def test_density_hints_keep_the_most_recent_lists() -> None:
-    hints = DensityHints(size=2)
-    hints.put("a", 1.0)
-    hints.put("b", 2.0)
-    assert hints.get("a") == 1.0  # now the most recent
-    hints.put("c", 3.0)
-    assert (hints.get("a"), hints.get("b"), hints.get("c")) == (1.0, None, 3.0)
