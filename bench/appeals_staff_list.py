@@ -21,12 +21,14 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 from pymongo import MongoClient
 
 from bench.sampler import percentile
 from services.appeals.due_calendar import DUE_DAYS, DUE_SPANS
+from services.appeals.list_rows import LIST_ROWS, row_of
 from services.appeals.listing import due_day, due_span
 from services.appeals.repository import BACKFILL, MIGRATIONS
 
@@ -57,10 +59,96 @@ FILTERS = {
 }
 
 
+TEXT = (
+    "Прошу відремонтувати дорогу на вулиці Головній: після зими утворилися глибокі вибоїни, "
+    "у дощ їх не видно, і вже двічі пошкоджено колеса. Біля школи немає освітлення, діти "
+    "повертаються з гуртків затемна. Прошу повідомити строки ремонту та відповідальних."
+)
+STAGE_OF = {
+    "register": "registered",
+    "assign": "assigned",
+    "answer": "answered",
+    "close": "closed",
+    "reopen": "reopened",
+}
+# What each status has been through: the stages a real appeal's history and audit trail hold.
+STAGES = {
+    "registered": ["register"],
+    "assigned": ["register", "assign"],
+    "answered": ["register", "assign", "answer"],
+    "closed": ["register", "assign", "answer", "close"],
+    "reopened": ["register", "assign", "answer", "reopen"],
+}
+
+
+def lived(
+    status: str, received: datetime, due: datetime, department: str | None, subject: str
+) -> dict[str, object]:
+    """The history, audit trail (hash-chained, as services/appeals/audit.py writes it) and
+    answer of an appeal that reached `status`: lists read whole documents on FerretDB, so the
+    seeded ones are as large as the service's own (~2-5 KB, not a bare 0.7 KB)."""
+    history: list[dict[str, object]] = []
+    audit: list[dict[str, object]] = []
+    previous = "0" * 64
+    for seq, action in enumerate(STAGES[status], start=1):
+        at = received + timedelta(hours=seq * 5)
+        stage = STAGE_OF[action]
+        history.append(
+            {"stage": stage, "at": at}
+            | ({"department": department, "official": "Посадова особа"} if seq > 1 else {})
+        )
+        details: dict[str, object] = {
+            "register": {
+                "number": "BENCH",
+                "kind": "statement",
+                "subject": subject,
+                "due_at": due.isoformat(),
+                "late_complaint": False,
+                "possible_repeat_of": None,
+            },
+            "assign": {"department": department, "assignee": None},
+            "answer": {"on_time": True, "summary": "Ремонт заплановано на весну."},
+        }.get(action, {})
+        digest = uuid.uuid4().hex * 2
+        audit.append(
+            {
+                "seq": seq,
+                "at": at.isoformat(),
+                "actor": {"sub": "official-1", "role": "official"},
+                "action": action,
+                "details": details,
+                "prev_hash": previous,
+                "hash": digest,
+            }
+        )
+        previous = digest
+    answered = "answer" in STAGES[status]
+    answer_at = received + timedelta(hours=15)
+    return {
+        "history": history,
+        "audit": audit,
+        "answer": {
+            "text": "Ремонт заплановано на весну, освітлення — до кінця місяця.",
+            "at": answer_at,
+        }
+        if answered
+        else None,
+        "answered_at": answer_at if answered else None,
+        "version": len(audit),
+    }
+
+
+def store(client: MongoClient, appeals: list[dict[str, Any]]) -> None:
+    """The appeals and their list rows, as the service writes them (list_rows.py)."""
+    client[DB]["appeals"].insert_many(appeals, ordered=False)
+    rows = [row_of(doc, doc["version"]) for doc in appeals]
+    client[DB][LIST_ROWS].insert_many(rows, ordered=False)
+
+
 def seed(client: MongoClient, count: int, spread_days: int = 90) -> float:
     """Bulk-insert `count` appeals shaped as the service stores them; returns seconds."""
-    collection = client[DB]["appeals"]
-    collection.drop()
+    client[DB]["appeals"].drop()
+    client[DB][LIST_ROWS].drop()
     now = datetime.now(UTC)
     rng = random.Random(7)
     started = time.perf_counter()
@@ -72,6 +160,7 @@ def seed(client: MongoClient, count: int, spread_days: int = 90) -> float:
         days_used.add(due_day(due))
         subject = " ".join(rng.sample(WORDS, 3))
         status = rng.choice(STATUSES)
+        department = rng.choice(DEPARTMENTS) if status != "registered" else None
         batch.append(
             {
                 "_id": str(uuid.uuid4()),
@@ -80,33 +169,37 @@ def seed(client: MongoClient, count: int, spread_days: int = 90) -> float:
                 "kind": "statement",
                 "subject": subject,
                 "subject_tokens": sorted(set(subject.split())),
-                "text": "Текст звернення для вимірювання.",
-                "address": "м. Чернівці",
+                "text": TEXT,
+                "address": "м. Чернівці, вул. Головна, 1",
                 "email": "bench@example.ua",
+                "phone": None,
+                "locale": "uk",
+                "location": None,
                 "citizen_sub": f"bench-citizen-{i % 5000}",
-                "citizen_name": "Bench",
+                "citizen_name": "Олена Коваль",
                 "received_at": received,
                 "due_at": due,
                 "due_day": due_day(due),  # as the service stores it (listing.due_day)
                 "due_span": due_span(due_day(due)),
                 "status": status,
                 "priority": rng.random() < 0.05,
-                "department": rng.choice(DEPARTMENTS) if status != "registered" else None,
+                "department": department,
                 "assignee": None,
                 "category": None,
+                "late_complaint": False,
+                "possible_repeat_of": None,
                 # Notices "already sent": the private instance's clock has nothing to do.
                 "clock_pending": False,
-                "history": [{"stage": "registered", "at": received}],
-                "audit": [],
+                "list_pending": False,
+                **lived(status, received, due, department, subject),
                 "outbox": [],
-                "version": 1,
             }
         )
         if len(batch) == 5000:
-            collection.insert_many(batch, ordered=False)
+            store(client, batch)
             batch = []
     if batch:
-        collection.insert_many(batch, ordered=False)
+        store(client, batch)
     # The service's markers of each due day and span in use (due_calendar.py), as `add`
     # writes them.
     days = client[DB][DUE_DAYS]

@@ -24,6 +24,7 @@ from services.appeals.data_rights import AppealDataRightsController
 from services.appeals.http import AppealController
 from services.appeals.http_catalogue import CatalogueController
 from services.appeals.http_staff import StaffActionController
+from services.appeals.list_rows import ListRowsRepair
 from services.appeals.open311_clients import Open311ClientRepository
 from services.appeals.open311_http import Open311ClientController, Open311Controller
 from services.appeals.open311_use_cases import Open311UseCases
@@ -71,6 +72,12 @@ def create_app(settings: AppealsSettings | None = None) -> Litestar:
         ),
         settings.clock_interval_s,
         settings.due_soon_working_days,
+    )
+    list_rows_repair = ListRowsRepair(
+        infra.db,
+        repository.rows,
+        LeaderLease(infra.db, "appeals-list-rows", uuid.uuid4().hex, settings.clock_lease_ttl_s),
+        settings.list_rows_repair_interval_s,
     )
     idempotency = IdempotencyStore(infra.db)
     tenant_settings = TenantSettingsReader(infra.db)
@@ -125,7 +132,7 @@ def create_app(settings: AppealsSettings | None = None) -> Litestar:
             Open311ClientController,
         ],
         startup=[ensure_indexes, ensure_attachments_bucket],
-        background=[relay.run, statutory_clock.run],
+        background=[relay.run, statutory_clock.run, list_rows_repair.run],
         ready_checks={"s3": attachment_objects.ready},
         dependencies={
             "appeal_use_cases": Provide(lambda: use_cases, sync_to_thread=False),

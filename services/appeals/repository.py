@@ -19,12 +19,12 @@ from chassis.write_guard import DocumentLocks
 from services.appeals.domain import OPEN_STATUSES, Appeal
 from services.appeals.domain.similarity import REPEAT_WINDOW, EarlierAppeal
 from services.appeals.due_calendar import DueCalendar
+from services.appeals.list_rows import ListRows, row_of
 from services.appeals.list_walk import SegmentWalk
 from services.appeals.listing import LIST_SORT, DayWalk, due_day, due_span
 
 # Never rewritten by a change: the identity and what the citizen filed.
 _IMMUTABLE = {"id", "tenant", "number", "citizen_sub", "received_at", "audit", "version"}
-LIST_PROJECTION = {"text": 0, "audit": 0, "history": 0, "outbox": 0, "answer": 0, "address": 0}
 
 
 class NumberTaken(Exception):
@@ -34,11 +34,7 @@ class NumberTaken(Exception):
 RECENT_BY_CITIZEN = "recent_by_citizen"
 MAX_RECENT = 50
 MIGRATIONS = "migrations"
-BACKFILL = "appeals.backfill.v3"  # priority, clock_pending, due_day, due_span
-DAY_READ_FIELDS = [
-    (field, ASCENDING)
-    for field in ("due_day", "due_span", "priority", "status", "department", "subject_tokens")
-]
+BACKFILL = "appeals.backfill.v4"  # priority, clock_pending, due_day, due_span, list rows
 
 
 class AppealRepository(TenantRepository):
@@ -48,6 +44,7 @@ class AppealRepository(TenantRepository):
         super().__init__(db)
         self._number_locks = DocumentLocks()
         self.calendar = DueCalendar(self.db)
+        self.rows = ListRows(self.db)
         # What each list's last walk saw (list_walk.py), for the next request's first round.
         self.densities: LRUCache[Hashable, float] = LRUCache(maxsize=1024)
 
@@ -58,17 +55,12 @@ class AppealRepository(TenantRepository):
             [tenant, ("citizen_sub", ASCENDING), ("received_at", DESCENDING)]
         )
         await self.collection.create_index([tenant, ("due_at", ASCENDING)])
-        await self.collection.create_index([tenant, *LIST_SORT])
-        await self.collection.create_index([tenant, ("status", ASCENDING), *LIST_SORT])
-        # What a day of the walk reads by: the day and the filters' equalities. On FerretDB
-        # over PostgreSQL its GIN twin (deploy/local/postgres/gin-mirror.sql) matches any
-        # subset of these fields at once, so a day's read touches only the matching appeals
-        # (measured: 55 rows instead of the day's 1,100 for the priority segment).
-        await self.collection.create_index([tenant, *DAY_READ_FIELDS])
-        await self.collection.create_index([tenant, ("assignee", ASCENDING), *LIST_SORT])
+        await self.rows.ensure_indexes()  # what lists read (list_rows.py)
         await self.calendar.ensure_indexes()
-        # The statutory clock looks across councils (a system job): no tenant prefix here.
+        # The statutory clock and the list rows' repair look across councils (system jobs):
+        # no tenant prefix here.
         await self.collection.create_index([("clock_pending", ASCENDING), ("due_at", ASCENDING)])
+        await self.collection.create_index([("list_pending", ASCENDING)])
         await self._backfill_once()
 
     async def _backfill_once(self) -> None:
@@ -95,6 +87,9 @@ class AppealRepository(TenantRepository):
                 {"_id": doc["_id"]}, {"$set": {"due_day": day, "due_span": due_span(day)}}
             )
         await self.calendar.add_spans_to_old_markers()
+        # Appeals stored before lists read rows (list_rows.py) get theirs.
+        async for doc in self.collection.find({}, {"audit": 0, "history": 0, "outbox": 0}):
+            await self.rows.write(row_of(doc, doc.get("version", 1)))
         await done.update_one({"_id": BACKFILL}, {"$set": {"at": datetime.now(UTC)}}, upsert=True)
 
     async def next_number_seq(self, tenant: str, year: int) -> int:
@@ -108,14 +103,24 @@ class AppealRepository(TenantRepository):
         doc = asdict(appeal)
         doc["_id"] = doc.pop("id")
         day = due_day(appeal.due_at)
-        doc.update(version=1, outbox=outbox, due_day=day, due_span=due_span(day))
+        doc.update(version=1, outbox=outbox, due_day=day, due_span=due_span(day), list_pending=True)
         await self.calendar.mark(appeal.tenant, day)  # before the appeal: never unlisted
         try:
             await self.collection.insert_one(doc)
         except DuplicateKeyError as exc:
             # _id is a fresh UUID, so the unique (tenant, number) index is what refused it.
             raise NumberTaken(appeal.number) from exc
+        await self._list(doc, version=1)
         await self._remember_for_repeats(appeal)
+
+    async def _list(self, appeal: dict[str, Any], version: int) -> None:
+        """The appeal's list row, then the flag that says the row may be behind is cleared
+        (a crash between leaves it for `list_rows.repair`)."""
+        row = row_of(appeal, version)
+        await self.rows.write(row)
+        await self.collection.update_one(
+            {"_id": row["_id"], "version": version}, {"$set": {"list_pending": False}}
+        )
 
     async def _remember_for_repeats(self, appeal: Appeal) -> None:
         """Keep the citizen's recent subjects in one small document read by `_id`, so the
@@ -152,7 +157,7 @@ class AppealRepository(TenantRepository):
         fields.update(due_day=day, due_span=due_span(day))
         await self.calendar.mark(appeal.tenant, day)
         update: dict[str, Any] = {
-            "$set": {**fields, "version": appeal.version + 1},
+            "$set": {**fields, "version": appeal.version + 1, "list_pending": True},
             "$push": {"audit": audit_entry},
         }
         if outbox:
@@ -160,7 +165,10 @@ class AppealRepository(TenantRepository):
         result = await self.collection.update_one(
             self.scoped(appeal.tenant, {"_id": appeal.id, "version": appeal.version}), update
         )
-        return result.modified_count == 1
+        if result.modified_count != 1:
+            return False
+        await self._list(asdict(appeal), version=appeal.version + 1)
+        return True
 
     async def recent_by_citizen(
         self, tenant: str, citizen_sub: str, since: datetime
@@ -205,18 +213,18 @@ class AppealRepository(TenantRepository):
         return page
 
     async def _read(self, query: dict[str, Any], limit: int) -> list[dict[str, Any]]:
-        cursor = self.collection.find(query, LIST_PROJECTION, sort=LIST_SORT, limit=limit)
+        cursor = self.rows.collection.find(query, sort=LIST_SORT, limit=limit)
         return [doc async for doc in cursor]
 
     async def _day(self, query: dict[str, Any], priority: bool, day: int) -> list[dict[str, Any]]:
         # `priority` and `due_day` as top-level equalities: FerretDB pushes those down to SQL.
         # A filter's own `priority` is the same value (the walk skips the other segment).
         narrowed = {**query, "priority": priority, "due_day": day}
-        return [doc async for doc in self.collection.find(narrowed, LIST_PROJECTION)]
+        return [doc async for doc in self.rows.collection.find(narrowed)]
 
     async def _span(self, query: dict[str, Any], priority: bool, span: int) -> list[dict[str, Any]]:
         narrowed = {**query, "priority": priority, "due_span": span}
-        return [doc async for doc in self.collection.find(narrowed, LIST_PROJECTION)]
+        return [doc async for doc in self.rows.collection.find(narrowed)]
 
     async def clock_candidates(self, until: datetime, limit: int) -> list[tuple[str, str]]:
         """Open appeals of every council due before `until`: the statutory clock checks these.

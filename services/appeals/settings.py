@@ -17,6 +17,8 @@ class AppealsSettings(ServiceSettings):
     # working days before the due date `due_soon` is announced.
     clock_interval_s: float = 60.0
     clock_lease_ttl_s: float = 90.0
+    # How soon a list shows an appeal whose write crashed before its list row (list_rows.py).
+    list_rows_repair_interval_s: float = 30.0
     due_soon_working_days: int = 3
 
     # Attachments: the service's own bucket; per-council limits come from tenant settings
