@@ -77,6 +77,11 @@ class AppealRepository(TenantRepository):
         await self.collection.update_many(
             {"clock_pending": {"$exists": False}}, {"$set": {"clock_pending": True}}
         )
+        # The clock has nothing to say about appeals no longer open (workflow._move).
+        await self.collection.update_many(
+            {"clock_pending": True, "status": {"$nin": list(OPEN_STATUSES)}},
+            {"$set": {"clock_pending": False}},
+        )
         # Appeals stored before lists walked by day and span get them, and their markers.
         async for doc in self.collection.find(
             {"due_span": {"$exists": False}}, {"tenant": 1, "due_at": 1}

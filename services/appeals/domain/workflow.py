@@ -104,6 +104,10 @@ def _stage(appeal: Appeal, stage: str, at: datetime, actor: Actor, **extra: Any)
 def _move(appeal: Appeal, action: str) -> None:
     if action in TARGET:
         appeal.status = TARGET[action]
+        if appeal.status not in OPEN_STATUSES:
+            # No notice is due on an appeal that is no longer open, so the clock's query
+            # (an equality on the flag) need not read it every minute for years.
+            appeal.clock_pending = False
 
 
 def assign(

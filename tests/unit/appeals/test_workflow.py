@@ -158,6 +158,20 @@ def test_answer_sets_answered_at_and_summary() -> None:
     assert len(change.details["summary"]) == 500 and change.details["on_time"]
 
 
+def test_art_20_the_clock_stops_when_an_appeal_is_no_longer_open_and_restarts_on_reopening() -> (
+    None
+):
+    subject = appeal("assigned")
+    assert subject.clock_pending
+    wf.answer(subject, OFFICIAL, SOON, "Відповідь")
+    assert not subject.clock_pending  # no due-soon or overdue notice for an answered appeal
+    wf.reopen(subject, OFFICIAL, SOON + timedelta(days=3), KYIV, "скарга на відповідь")
+    assert subject.clock_pending
+    forwarded = appeal("registered")
+    wf.forward(forwarded, OFFICIAL, RECEIVED + timedelta(days=1), KYIV, "Інша рада", "не наша")
+    assert not forwarded.clock_pending
+
+
 def test_reopen_starts_a_new_term_and_the_45_day_cap_counts_from_it() -> None:
     subject = appeal("closed")
     later = RECEIVED + timedelta(days=60)
