@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,18 +29,6 @@ pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 STATUSES = ["registered", "assigned", "answered", "closed"]
 SUBJECTS = ["Ремонт дороги", "Освітлення дороги", "Освітлення парку", "Сміття у дворі"]
-
-
-@pytest.fixture
-async def repo() -> AsyncIterator[AppealRepository]:
-    settings = AppealsSettings()
-    mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_url, tz_aware=True)
-    db = mongo[f"test_day_walk_{uuid.uuid4().hex[:8]}"]
-    repository = AppealRepository(db)
-    await repository.ensure_indexes()
-    yield repository
-    await mongo.drop_database(db.name)
-    await mongo.close()
 
 
 def appeal(tenant: str, n: int, rng: random.Random) -> Appeal:

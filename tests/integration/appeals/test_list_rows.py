@@ -5,13 +5,11 @@ its row is listed as it is after the repair job's next round."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from chassis.auth import Principal
 from chassis.lease import LeaderLease
@@ -19,24 +17,11 @@ from services.appeals.domain import Appeal
 from services.appeals.list_rows import ListRowsRepair, row_of
 from services.appeals.listing import ListFilters
 from services.appeals.repository import AppealRepository
-from services.appeals.settings import AppealsSettings
 from services.appeals.use_cases import AppealUseCases
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def repo() -> AsyncIterator[AppealRepository]:
-    settings = AppealsSettings()
-    mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_url, tz_aware=True)
-    db = mongo[f"test_list_rows_{uuid.uuid4().hex[:8]}"]
-    repository = AppealRepository(db)
-    await repository.ensure_indexes()
-    yield repository
-    await mongo.drop_database(db.name)
-    await mongo.close()
 
 
 def appeal(tenant: str, n: int) -> Appeal:
