@@ -10,12 +10,12 @@ import asyncio
 import base64
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from cachetools import TLRUCache
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -125,20 +125,28 @@ class VerifiedTokens:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.max_entries = max_entries
-        # token -> (its exp, principal); served while clock() < min(exp, stored + max_age_s).
-        self._entries: TLRUCache[str, tuple[float, Principal]] = TLRUCache(
-            maxsize=max(1, max_entries),
-            ttu=lambda _token, entry, now: min(entry[0], now + max_age_s),
-            timer=clock,
-        )
+        self.max_age_s = max_age_s
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
     def get(self, token: str) -> Principal | None:
         entry = self._entries.get(token)
-        return None if entry is None else entry[1]
+        if entry is None:
+            return None
+        until, principal = entry
+        if self._clock() >= until:
+            del self._entries[token]
+            return None
+        self._entries.move_to_end(token)
+        return principal
 
     def put(self, token: str, principal: Principal, expires_at: float) -> None:
-        if self.max_entries > 0:
-            self._entries[token] = (expires_at, principal)
+        if self.max_entries <= 0:
+            return
+        self._entries[token] = (min(expires_at, self._clock() + self.max_age_s), principal)
+        self._entries.move_to_end(token)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
 
     def clear(self) -> None:
         self._entries.clear()
